@@ -1,0 +1,67 @@
+"""Tenants and users."""
+
+import secrets
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+
+
+def _webhook_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+class Client(models.Model):
+    """A tenant: every row in Fusion belongs to one Client, and only its users see it."""
+
+    name = models.CharField(max_length=120)
+    code = models.SlugField(max_length=60, unique=True, help_text="Short unique code (slug).")
+    active = models.BooleanField(default=True)
+    settings = models.JSONField(default=dict, blank=True)
+    webhook_secret = models.CharField(
+        max_length=80,
+        default=_webhook_secret,
+        help_text="Signs this client's callbacks (Standard Webhooks, HMAC-SHA256).",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("access_all_clients", "Can see and manage every client's rows")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    """A person or system that signs in; belongs to one Client unless global staff.
+
+    ``is_active`` is the spec's ``active``. Roles are Django groups and permissions are
+    Django permissions, so the admin and the API share one model of who may do what.
+    """
+
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    company = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
+    timezone = models.CharField(max_length=64, blank=True, help_text="IANA time zone name.")
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="users"
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="accounts_user_email_unique_ci",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.username

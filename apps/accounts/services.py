@@ -1,0 +1,102 @@
+"""Writes to tenants and users. Every function is keyword-only and checks nothing about HTTP."""
+
+import secrets
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from rest_framework.exceptions import PermissionDenied
+
+from apps.accounts.models import Client, User
+from apps.accounts.tenancy import user_sees_all_clients
+
+
+def user_create(*, client: Client | None, password: str, **fields) -> User:
+    """Create a user of ``client`` with a hashed password."""
+    user = User(client=client, **fields)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def user_update(*, user: User, password: str | None = None, **fields) -> User:
+    """Change the given fields (and the password when given)."""
+    for name, value in fields.items():
+        setattr(user, name, value)
+    if password:
+        user.set_password(password)
+    user.save()
+    return user
+
+
+def user_password_set(*, user: User, password: str) -> User:
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
+def _ensure_grantable(*, actor: User, permissions) -> None:
+    """A tenant admin may only hand out permissions it holds itself (no escalation)."""
+    if user_sees_all_clients(actor):
+        return
+    missing = [
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in permissions
+        if not actor.has_perm(f"{p.content_type.app_label}.{p.codename}")
+    ]
+    if missing:
+        raise PermissionDenied(
+            f"You cannot grant permissions you do not hold: {', '.join(missing)}"
+        )
+
+
+def user_role_add(*, actor: User, user: User, role: Group) -> User:
+    """Give ``user`` the role, if ``actor`` holds every permission the role carries."""
+    _ensure_grantable(actor=actor, permissions=role.permissions.select_related("content_type"))
+    user.groups.add(role)
+    return user
+
+
+def user_role_remove(*, user: User, role: Group) -> User:
+    user.groups.remove(role)
+    return user
+
+
+def user_permission_add(*, actor: User, user: User, permission: Permission) -> User:
+    """Grant one permission directly, if ``actor`` holds it."""
+    _ensure_grantable(actor=actor, permissions=[permission])
+    user.user_permissions.add(permission)
+    return user
+
+
+def user_permission_remove(*, user: User, permission: Permission) -> User:
+    user.user_permissions.remove(permission)
+    return user
+
+
+def user_delete(*, user: User) -> None:
+    user.delete()
+
+
+@transaction.atomic
+def client_bootstrap(
+    *, code: str, name: str, username: str, email: str, password: str | None, superuser: bool
+) -> tuple[Client, User, str | None]:
+    """Create (or find) a client and its admin user; returns the generated password, if any.
+
+    Idempotent: an existing user keeps its password and nothing is printed for it.
+    """
+    client, _ = Client.objects.get_or_create(code=code, defaults={"name": name})
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return client, user, None
+    generated = None if password else secrets.token_urlsafe(12)
+    user = user_create(
+        client=client,
+        password=password or generated,
+        username=username,
+        email=email,
+        is_staff=True,
+        is_superuser=superuser,
+    )
+    user.groups.add(Group.objects.get_or_create(name="admin")[0])
+    return client, user, generated

@@ -1,0 +1,33 @@
+"""Test settings: the base settings with fast hashing and an isolated cache and broker."""
+
+import os
+import uuid
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL, VAR_DIR
+
+# Hashing cost is not what the tests exercise.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# A key prefix per run keeps parallel runs (and a developer's `make run`) apart.
+_RUN = os.environ.get("FUSION_TEST_RUN", uuid.uuid4().hex[:8])
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"fusion-test-{_RUN}",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    (VAR_DIR / f"test-broker-{_RUN}").mkdir(exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(VAR_DIR / f"test-broker-{_RUN}"),
+        "data_folder_out": str(VAR_DIR / f"test-broker-{_RUN}"),
+        "store_processed": False,
+    }
+STORAGES = {  # no manifest needed in tests
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,25 @@
+"""Root URLs: the four API faces, the admin, API docs and health."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.accounts.api.urls import auth_urlpatterns
+from apps.core.routing import route
+from apps.core.views import HealthView
+
+admin.site.site_header = "Fusion back-office"
+admin.site.site_title = "Fusion"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    route("health", HealthView.as_view(), name="health"),
+    route("schema", SpectacularAPIView.as_view(), name="schema"),
+    route("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # Comms face (ICTCore compatible); /authenticate is also served at the root.
+    path("api/", include("apps.accounts.api.urls")),
+    *auth_urlpatterns,
+]
+
+handler404 = "apps.core.exceptions.not_found_view"
+handler500 = "apps.core.exceptions.server_error_view"

@@ -1,0 +1,76 @@
+"""Shared fixtures: tenants, users by role, and API clients that carry a JWT."""
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from tests.factories import ClientFactory, UserFactory
+
+
+def _cache_clear() -> None:
+    """Empty this run's cache keys (only ours: Redis may be shared)."""
+    backend = cache._cache if hasattr(cache, "_cache") else None
+    if backend is not None and hasattr(backend, "get_client"):
+        redis = backend.get_client(write=True)
+        for key in redis.scan_iter(match=f"{cache.key_prefix}:*"):
+            redis.delete(key)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    _cache_clear()
+    yield
+    _cache_clear()
+
+
+@pytest.fixture
+def tenant(db):
+    return ClientFactory()
+
+
+@pytest.fixture
+def other_tenant(db):
+    return ClientFactory()
+
+
+@pytest.fixture
+def admin_user(tenant):
+    """A client's admin: manages its own client's users."""
+    return UserFactory(client=tenant, roles=["admin"])
+
+
+@pytest.fixture
+def plain_user(tenant):
+    return UserFactory(client=tenant, roles=["user"])
+
+
+@pytest.fixture
+def global_staff(db):
+    """Staff with the global permission: sees every client."""
+    return UserFactory(client=None, is_staff=True, is_superuser=True)
+
+
+def api_client_for(user) -> APIClient:
+    """An API client whose requests carry ``Authorization: Bearer <access token>``."""
+    client = APIClient()
+    token = RefreshToken.for_user(user).access_token
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client
+
+
+@pytest.fixture
+def admin_api(admin_user):
+    return api_client_for(admin_user)
+
+
+@pytest.fixture
+def user_api(plain_user):
+    return api_client_for(plain_user)
+
+
+@pytest.fixture
+def anon_api():
+    return APIClient()

@@ -1,0 +1,3 @@
+from tests.factories.accounts import PASSWORD, ClientFactory, UserFactory
+
+__all__ = ["PASSWORD", "ClientFactory", "UserFactory"]
