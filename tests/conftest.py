@@ -74,3 +74,9 @@ def user_api(plain_user):
 @pytest.fixture
 def anon_api():
     return APIClient()
+
+
+@pytest.fixture
+def allow_local_http(settings):
+    """Let the SSRF guard reach this machine's test servers (127.0.0.1 only)."""
+    settings.FUSION_SSRF_ALLOWED_NETWORKS = ["127.0.0.1/32"]

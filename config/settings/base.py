@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "apps.core",
     "apps.accounts",
+    "apps.providers",
+    "apps.delivery",
 ]
 
 MIDDLEWARE = [
@@ -178,6 +180,13 @@ FUSION_MAX_BODY_BYTES = env_int("FUSION_MAX_BODY_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FUSION_MAX_BODY_BYTES
 # Failed logins allowed per username and per client address in a minute before 429.
 FUSION_LOGIN_FAILURES_PER_MINUTE = env_int("FUSION_LOGIN_FAILURES_PER_MINUTE", 10)
+
+# SSRF guard (apps.core.http): private networks that user-supplied URLs may reach anyway.
+FUSION_SSRF_ALLOWED_NETWORKS = env_list("FUSION_SSRF_ALLOWED_NETWORKS", [])
+# Provider passwords are encrypted with these keys (newest first); default: from SECRET_KEY.
+FUSION_ENCRYPTION_KEYS = env_list("FUSION_ENCRYPTION_KEYS", [])
+# Largest attachment an email job may fetch from a URL.
+FUSION_ATTACHMENT_MAX_BYTES = env_int("FUSION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.authentication.BearerJWTAuthentication"],

@@ -1,0 +1,73 @@
+"""Sandbox gateways for every channel: record the message in the Outbox, send nothing.
+
+The embedded default delivers here. Outcomes are scriptable through the provider's settings:
+``failure_rate`` (0..1), ``failure`` ("transient" or "permanent"), ``latency_ms``,
+``fail_recipients`` (exact recipients that always fail) and ``seed``.
+"""
+
+import random
+import time
+import uuid
+
+from apps.delivery.gateways.base import DeliveryError, Gateway, Message, Outcome
+from apps.delivery.gateways.registry import register
+from apps.providers.catalog import CHANNELS
+
+_RECIPIENT_KEYS = ("to", "token", "topic", "url")
+
+
+def recipient_of(payload: dict) -> str:
+    """The payload's destination as one string (first of to/token/topic/url)."""
+    for key in _RECIPIENT_KEYS:
+        value = payload.get(key)
+        if value:
+            return ", ".join(value) if isinstance(value, list) else str(value)
+    return ""
+
+
+class SandboxGateway(Gateway):
+    """Records each message as an OutboxMessage; fails only when told to."""
+
+    type = "sandbox"
+
+    def send(self, message: Message) -> Outcome:
+        from apps.delivery.models import OutboxMessage
+
+        recipient = recipient_of(message.payload)
+        if self.settings.get("latency_ms"):
+            time.sleep(float(self.settings["latency_ms"]) / 1000)
+        self._maybe_fail(message, recipient)
+        OutboxMessage.objects.create(
+            client_id=message.client_id,
+            channel=message.channel,
+            job_uuid=message.job_id,
+            provider=self.provider,
+            recipient=recipient[:255],
+            payload=message.payload,
+        )
+        return Outcome(
+            provider_message_id=f"sandbox-{uuid.uuid4().hex[:16]}",
+            request={"recipient": recipient},
+            response={"sandbox": True},
+            delivered=True,
+        )
+
+    def _maybe_fail(self, message: Message, recipient: str) -> None:
+        permanent = self.settings.get("failure", "transient") == "permanent"
+        if recipient in (self.settings.get("fail_recipients") or []):
+            raise DeliveryError(
+                "sandbox: recipient set to fail", permanent=permanent, reason="sandbox"
+            )
+        rate = float(self.settings.get("failure_rate") or 0)
+        seed = self.settings.get("seed")
+        draw = (
+            random.Random(f"{seed}:{message.job_id}:{message.attempt}").random()
+            if seed
+            else random.random()
+        )
+        if rate and draw < rate:
+            raise DeliveryError("sandbox: scripted failure", permanent=permanent, reason="sandbox")
+
+
+for _channel in CHANNELS:
+    register(type(f"Sandbox{_channel.title()}Gateway", (SandboxGateway,), {"channel": _channel}))

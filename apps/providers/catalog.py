@@ -1,0 +1,39 @@
+"""Channels, the Comms spec's service flags, and the provider types each channel can use.
+
+This is data: the delivery engine registers one gateway class per (channel, type) listed here,
+and a test checks that every entry has one.
+"""
+
+SMS, EMAIL, PUSH, WEBHOOK, WHATSAPP, VOICE, FAX = (
+    "sms", "email", "push", "webhook", "whatsapp", "voice", "fax",
+)  # fmt: skip
+CHANNELS = (SMS, EMAIL, PUSH, WEBHOOK, WHATSAPP, VOICE, FAX)
+
+# ICTCore's bit flags (voice 1, fax 2, sms 4, email 8, video 16), extended for the
+# channels ICTCore does not have.
+SERVICE_FLAGS = {VOICE: 1, FAX: 2, SMS: 4, EMAIL: 8, PUSH: 32, WHATSAPP: 64, WEBHOOK: 128}
+
+# Provider type → the channels it can serve.
+PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
+    "sandbox": CHANNELS,
+    "http": (SMS,),
+    "msg91": (SMS,),
+    "twilio": (SMS, VOICE),
+    "kannel": (SMS,),
+    "smtp": (EMAIL,),
+    "fcm": (PUSH,),
+    "whatsapp_cloud": (WHATSAPP,),
+    "webhook": (WEBHOOK,),
+}
+
+
+def channels_of_flag(flag: int) -> list[str]:
+    """Channels whose bit is set in ``flag``."""
+    return [channel for channel, bit in SERVICE_FLAGS.items() if flag & bit]
+
+
+def flag_of_channels(channels) -> int:
+    flag = 0
+    for channel in channels:
+        flag |= SERVICE_FLAGS[channel]
+    return flag

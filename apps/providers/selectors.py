@@ -1,0 +1,41 @@
+"""Which provider a delivery uses: weighted choice among a client's active providers."""
+
+import random
+
+from apps.providers.catalog import SERVICE_FLAGS
+from apps.providers.models import Provider
+
+
+def provider_candidates(*, client_id: int, channel: str) -> list[Provider]:
+    """Active providers of the client that serve ``channel``, lightest first."""
+    flag = SERVICE_FLAGS[channel]
+    providers = Provider.objects.filter(client_id=client_id, active=True).order_by("weight", "id")
+    return [p for p in providers if p.service_flag & flag]
+
+
+def provider_choose(
+    *,
+    client_id: int,
+    channel: str,
+    pinned: str | int | None = None,
+    avoid_id: int | None = None,
+    rng: random.Random | None = None,
+) -> Provider | None:
+    """Pick a provider, or None when the client has none for the channel.
+
+    - ``pinned`` (a payload's ``config.provider``: id, name or type) restricts to matches.
+    - ``avoid_id`` (the provider that just failed transiently) is skipped when another exists:
+      that is the failover.
+    - Otherwise a weighted draw where a lighter weight is chosen more often
+      (probability proportional to 1 / (weight + 1)), as the spec says.
+    """
+    candidates = provider_candidates(client_id=client_id, channel=channel)
+    if pinned not in (None, ""):
+        key = str(pinned).lower()
+        candidates = [p for p in candidates if key in (str(p.id), p.name.lower(), p.type.lower())]
+    if avoid_id is not None and len(candidates) > 1:
+        candidates = [p for p in candidates if p.id != avoid_id] or candidates
+    if not candidates:
+        return None
+    weights = [1.0 / (p.weight + 1) for p in candidates]
+    return (rng or random).choices(candidates, weights=weights, k=1)[0]
