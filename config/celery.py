@@ -15,6 +15,7 @@ app = Celery("fusion")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 PRIORITY_QUEUES = ("high", "default", "low")
+SYSTEM_QUEUE = "system"
 
 app.conf.update(
     task_serializer="json",
@@ -27,10 +28,10 @@ app.conf.update(
     # One message at a time per process, so a long low-priority batch cannot
     # hold high-priority work hostage in a prefetch buffer.
     worker_prefetch_multiplier=1,
-    task_queues=[Queue(name) for name in PRIORITY_QUEUES],
+    task_queues=[Queue(name) for name in (SYSTEM_QUEUE, *PRIORITY_QUEUES)],
     task_default_queue="default",
     task_routes={
-        "system.*": {"queue": "high"},
+        "system.*": {"queue": SYSTEM_QUEUE},
     },
     broker_connection_retry_on_startup=True,
     timezone="UTC",

@@ -80,3 +80,18 @@ def anon_api():
 def allow_local_http(settings):
     """Let the SSRF guard reach this machine's test servers (127.0.0.1 only)."""
     settings.FUSION_SSRF_ALLOWED_NETWORKS = ["127.0.0.1/32"]
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Remove this run's broker folder, and its worker logs when everything passed."""
+    import shutil
+
+    from django.conf import settings
+
+    run = getattr(settings, "FUSION_TEST_RUN", None)
+    if not run:
+        return
+    shutil.rmtree(settings.VAR_DIR / f"test-broker-{run}", ignore_errors=True)
+    if exitstatus == 0:
+        for log in settings.VAR_DIR.glob(f"test-worker-{run}-*.log"):
+            log.unlink(missing_ok=True)

@@ -1,5 +1,6 @@
 """Tenants and users."""
 
+import base64
 import secrets
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -8,7 +9,8 @@ from django.db.models.functions import Lower
 
 
 def _webhook_secret() -> str:
-    return "whsec_" + secrets.token_urlsafe(32)
+    """A Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
 class Client(models.Model):

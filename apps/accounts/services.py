@@ -1,9 +1,11 @@
 """Writes to tenants and users. Every function is keyword-only and checks nothing about HTTP."""
 
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
 from apps.accounts.models import Client, User
@@ -100,3 +102,20 @@ def client_bootstrap(
     )
     user.groups.add(Group.objects.get_or_create(name="admin")[0])
     return client, user, generated
+
+
+WEBHOOK_SECRET_GRACE = timedelta(hours=24)
+
+
+def client_webhook_secret_rotate(*, client: Client) -> Client:
+    """New callback-signing secret; the old one keeps signing alongside for 24 hours."""
+    from apps.accounts.models import _webhook_secret
+
+    client.settings = {
+        **client.settings,
+        "previous_webhook_secret": client.webhook_secret,
+        "previous_webhook_secret_until": (timezone.now() + WEBHOOK_SECRET_GRACE).isoformat(),
+    }
+    client.webhook_secret = _webhook_secret()
+    client.save(update_fields=["settings", "webhook_secret", "updated_at"])
+    return client

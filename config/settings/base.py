@@ -116,7 +116,7 @@ def _databases() -> dict:
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "fusion.sqlite3",
+            "NAME": os.environ.get("FUSION_SQLITE_PATH", str(VAR_DIR / "fusion.sqlite3")),
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",
@@ -238,7 +238,8 @@ SPECTACULAR_SETTINGS = {
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
-    (VAR_DIR / "broker").mkdir(exist_ok=True)
+    for _folder in ("broker", "broker-control"):
+        (VAR_DIR / _folder).mkdir(exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     # Consume "high" before "default" before "low" instead of round-robin.
     {"queue_order_strategy": "priority", "visibility_timeout": 3600}
@@ -247,12 +248,48 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "data_folder_in": str(VAR_DIR / "broker"),
         "data_folder_out": str(VAR_DIR / "broker"),
         "processed_folder": str(VAR_DIR / "broker-processed"),
+        "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
     }
 )
 CELERY_BEAT_SCHEDULER = "apps.core.beat:HeartbeatDatabaseScheduler"
 # Fixed-cadence system tasks; django-celery-beat's DatabaseScheduler syncs these rows.
-CELERY_BEAT_SCHEDULE: dict = {}
+# They run on the "system" queue, which a worker of its own consumes (Procfile: dispatcher),
+# so a busy delivery worker never delays the dispatcher.
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-due": {
+        "task": "system.dispatch_due",
+        "schedule": 1.0,
+        "options": {"queue": "system", "expires": 5},
+    },
+    "rescue-leases": {
+        "task": "system.leases_rescue",
+        "schedule": 10.0,
+        "options": {"queue": "system", "expires": 30},
+    },
+    "republish-queued": {
+        "task": "system.queued_republish",
+        "schedule": 30.0,
+        "options": {"queue": "system", "expires": 60},
+    },
+}
+
+# --- The engine (apps.delivery) ---------------------------------------------------
+FUSION_DISPATCH_BATCH = env_int("FUSION_DISPATCH_BATCH", 500)  # rows per claim
+FUSION_DISPATCH_BUDGET = float(os.environ.get("FUSION_DISPATCH_BUDGET", "0.8"))  # s per run
+FUSION_DISPATCH_MAX_QUEUED = env_int("FUSION_DISPATCH_MAX_QUEUED", 2000)  # per priority
+# Jobs per Celery message, by priority (high runs alone so it never waits behind others).
+FUSION_EXECUTE_BATCH = {
+    2: 1,
+    1: env_int("FUSION_EXECUTE_BATCH_DEFAULT", 5),
+    0: env_int("FUSION_EXECUTE_BATCH_LOW", 10),
+}
+FUSION_LEASE_SECONDS = env_int("FUSION_LEASE_SECONDS", 45)
+FUSION_QUEUED_STALE_SECONDS = env_int("FUSION_QUEUED_STALE_SECONDS", 120)
+FUSION_MAX_RESCUES = env_int("FUSION_MAX_RESCUES", 3)
+FUSION_RETRY_BASE_SECONDS = env_int("FUSION_RETRY_BASE_SECONDS", 10)
+FUSION_RETRY_MAX_SECONDS = env_int("FUSION_RETRY_MAX_SECONDS", 3600)
+FUSION_HOOK_ATTEMPTS = env_int("FUSION_HOOK_ATTEMPTS", 8)
 # Seconds after which a worker or beat heartbeat counts as stale in /health/.
 FUSION_HEARTBEAT_STALE_SECONDS = env_int("FUSION_HEARTBEAT_STALE_SECONDS", 60)
 

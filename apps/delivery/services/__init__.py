@@ -1,0 +1,1 @@
+"""Writes of the engine. Import from the submodules: jobs, dispatch, execute, hooks, sweep."""

@@ -1,0 +1,93 @@
+"""The dispatcher: claims due jobs in priority order and publishes them to Celery.
+
+One claim per priority (high, then moderate, then low): ``SELECT … WHERE status IN
+(scheduled, retrying) AND priority = p AND run_at <= now ORDER BY run_at LIMIT n FOR UPDATE
+SKIP LOCKED``, then a conditional update to ``queued``; messages go out after commit. A range
+scan per priority keeps the claim's cost independent of how many future jobs are stored.
+On SQLite, IMMEDIATE transactions serialise claimers instead of SKIP LOCKED.
+Back-pressure: at most FUSION_DISPATCH_MAX_QUEUED jobs per priority wait in the broker, so
+the backlog stays in the database where cancel and reschedule still reach it.
+"""
+
+import time
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from apps.delivery.models import Job, Priority
+from apps.delivery.services.events import events_record_many
+
+QUEUE_OF_PRIORITY = {Priority.HIGH: "high", Priority.MODERATE: "default", Priority.LOW: "low"}
+
+
+def _batch_size(priority: int) -> int:
+    """Jobs per Celery message: 1 for high priority (no waiting behind others), more below."""
+    return settings.FUSION_EXECUTE_BATCH[priority]
+
+
+def _claim(priority: int, limit: int, now) -> list[int]:
+    waiting = Job.objects.filter(status__in=Job.WAITING, priority=priority, run_at__lte=now)
+    ids = list(
+        waiting.order_by("run_at", "id")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:limit]
+    )
+    if not ids:
+        return []
+    Job.objects.filter(id__in=ids, status__in=Job.WAITING).update(
+        status=Job.Status.QUEUED, queued_at=now
+    )
+    return ids
+
+
+def _room(priority: int) -> int:
+    """How many more jobs of ``priority`` may be handed to the broker now."""
+    queued = Job.objects.filter(status=Job.Status.QUEUED, priority=priority).count()
+    return max(0, settings.FUSION_DISPATCH_MAX_QUEUED - queued)
+
+
+def jobs_publish(*, priority: int, job_ids: list[int]) -> None:
+    """Send jobs to the Celery queue of their priority, in messages of a few jobs each."""
+    from apps.delivery.tasks import job_execute_batch_task
+
+    size = _batch_size(priority)
+    queue = QUEUE_OF_PRIORITY[priority]
+    for start in range(0, len(job_ids), size):
+        job_execute_batch_task.apply_async(args=[job_ids[start : start + size]], queue=queue)
+
+
+def dispatch_once(*, limit: int | None = None) -> int:
+    """One pass over the priorities, highest first; returns how many jobs were claimed."""
+    limit = limit or settings.FUSION_DISPATCH_BATCH
+    claimed = 0
+    for priority in (Priority.HIGH, Priority.MODERATE, Priority.LOW):
+        room = min(limit, _room(priority))
+        if room <= 0:
+            continue
+        with transaction.atomic():
+            ids = _claim(priority, room, timezone.now())
+            if ids:
+                events_record_many(job_ids=ids, kind="queued")
+                transaction.on_commit(lambda p=priority, i=ids: jobs_publish(priority=p, job_ids=i))
+        claimed += len(ids)
+    return claimed
+
+
+def dispatch_due(*, budget_seconds: float | None = None) -> int:
+    """Claim until nothing is due or the time budget (under a beat tick) is spent."""
+    budget = budget_seconds if budget_seconds is not None else settings.FUSION_DISPATCH_BUDGET
+    deadline = time.monotonic() + budget
+    total = 0
+    while True:
+        claimed = dispatch_once()
+        total += claimed
+        if not claimed or time.monotonic() >= deadline:
+            return total
+
+
+def dispatch_kick() -> None:
+    """Wake the dispatcher now (after a commit that made work due) instead of at the next tick."""
+    from apps.delivery.tasks import dispatch_due_task
+
+    dispatch_due_task.apply_async(queue="system")

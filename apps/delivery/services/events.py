@@ -1,0 +1,13 @@
+"""Event rows: the history of every job (state changes and hook deliveries)."""
+
+from apps.delivery.models import Event
+
+
+def event_record(*, job_id: int, kind: str, **data) -> None:
+    """Append one event to a job's history."""
+    Event.objects.create(job_id=job_id, kind=kind, data=data)
+
+
+def events_record_many(*, job_ids, kind: str, **data) -> None:
+    """Append the same event to many jobs in one insert (hot paths: create, dispatch)."""
+    Event.objects.bulk_create([Event(job_id=job_id, kind=kind, data=data) for job_id in job_ids])

@@ -1,0 +1,30 @@
+"""Celery tasks of the engine: thin wrappers that call one service each."""
+
+from celery import shared_task
+
+from apps.delivery.services.dispatch import dispatch_due
+from apps.delivery.services.execute import job_execute
+from apps.delivery.services.sweep import leases_rescue, queued_republish
+
+
+@shared_task(name="system.dispatch_due", ignore_result=True)
+def dispatch_due_task() -> int:
+    """Beat runs this every second (and commits kick it): claim due jobs, publish them."""
+    return dispatch_due()
+
+
+@shared_task(name="delivery.execute_batch", ignore_result=True)
+def job_execute_batch_task(job_ids: list[int]) -> None:
+    """Run a few jobs of one priority, one after another."""
+    for job_id in job_ids:
+        job_execute(job_id=job_id)
+
+
+@shared_task(name="system.leases_rescue", ignore_result=True)
+def leases_rescue_task() -> int:
+    return leases_rescue()
+
+
+@shared_task(name="system.queued_republish", ignore_result=True)
+def queued_republish_task() -> int:
+    return queued_republish()
