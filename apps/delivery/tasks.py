@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from apps.delivery.services.dispatch import dispatch_due
+from apps.delivery.services.dispatch import dispatch_due, dispatch_kick_clear
 from apps.delivery.services.execute import job_execute
 from apps.delivery.services.sweep import leases_rescue, queued_republish
 
@@ -10,6 +10,7 @@ from apps.delivery.services.sweep import leases_rescue, queued_republish
 @shared_task(name="system.dispatch_due", ignore_result=True)
 def dispatch_due_task() -> int:
     """Beat runs this every second (and commits kick it): claim due jobs, publish them."""
+    dispatch_kick_clear()
     return dispatch_due()
 
 
