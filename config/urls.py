@@ -18,7 +18,9 @@ urlpatterns = [
     route("docs", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     # Comms face (ICTCore compatible); /authenticate is also served at the root.
     path("api/", include("apps.accounts.api.urls")),
+    path("api/", include("apps.providers.api.urls")),
     *auth_urlpatterns,
+    path("", include("apps.jobs.api.urls")),  # Queue face: /queue/, /schedule/, …
 ]
 
 handler404 = "apps.core.exceptions.not_found_view"

@@ -30,7 +30,10 @@ class Client(models.Model):
 
     class Meta:
         ordering = ["name"]
-        permissions = [("access_all_clients", "Can see and manage every client's rows")]
+        permissions = [
+            ("access_all_clients", "Can see and manage every client's rows"),
+            ("manage_webhook_secret", "Can view and rotate the client's callback signing secret"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"

@@ -1,6 +1,6 @@
 """Comms-face routes of the accounts app (mounted under /api/)."""
 
-from apps.accounts.api import auth_views, views
+from apps.accounts.api import auth_views, secret_views, views
 from apps.core.routing import route
 
 auth_urlpatterns = [
@@ -24,6 +24,12 @@ urlpatterns = [
         "users/<int:user_id>/permissions/<int:permission_id>",
         views.UserPermissionView.as_view(),
         name="user-permission",
+    ),
+    route("webhook_secret", secret_views.WebhookSecretView.as_view(), name="webhook-secret"),
+    route(
+        "webhook_secret/rotate",
+        secret_views.WebhookSecretRotateView.as_view(),
+        name="webhook-secret-rotate",
     ),
     route("roles", views.RoleListView.as_view(), name="role-list"),
     route("permissions", views.PermissionListView.as_view(), name="permission-list"),
