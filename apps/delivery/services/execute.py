@@ -87,6 +87,8 @@ def _deliver(job: Job, attempt: Attempt) -> Outcome:
 
 
 def _provider_for(job: Job):
+    if job.origin == "hook":  # callbacks go to the client's own URL, never via a provider
+        return None
     pinned = job.provider_id or (job.payload.get("config") or {}).get("provider")
     provider = provider_choose(
         client_id=job.client_id,
@@ -180,11 +182,16 @@ def _job_end(job: Job, token, status: str, **fields) -> str | None:
             event_record(job_id=job.id, kind="lease_lost")
             return None
         event_record(job_id=job.id, kind=status, reason=fields.get("reason", ""))
-        from apps.delivery.services.hooks import hooks_schedule
-
-        hooks_schedule(job_id=job.id)
-        transaction.on_commit(lambda: job_finished_announce(job_id=job.id))
+        job_final_effects(job_id=job.id)
     return status
+
+
+def job_final_effects(*, job_id: int) -> None:
+    """What every final state triggers, inside its transaction: callbacks, then the signal."""
+    from apps.delivery.services.hooks import hooks_schedule
+
+    hooks_schedule(job_id=job_id)
+    transaction.on_commit(lambda: job_finished_announce(job_id=job_id))
 
 
 def job_finished_announce(*, job_id: int) -> None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from apps.delivery.models import Job, Priority
+from apps.delivery.services.events import event_record
 
 # Which hook fires for which final state.
 HOOKS_BY_STATUS = {
@@ -61,7 +62,15 @@ def hooks_schedule(*, job_id: int) -> list[Job]:
     from apps.delivery.services.jobs import JobSpec, jobs_create
 
     job = Job.objects.get(pk=job_id)
-    if job.origin == "hook":
+    if job.origin == "hook":  # a callback ended: note it in the history of the job it reports
+        if job.parent_id:
+            event_record(
+                job_id=job.parent_id,
+                kind=f"hook_{job.status}",
+                event=job.meta.get("event"),
+                url=job.payload.get("url"),
+                attempts=job.attempts_made,
+            )
         return []
     specs = [
         JobSpec(

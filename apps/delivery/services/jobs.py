@@ -117,16 +117,15 @@ def _window_consolidate(job: Job, spec: JobSpec) -> Job:
 
 def job_cancel(*, job: Job) -> bool:
     """Cancel a job that has not started running; False when it is running or finished."""
-    now = timezone.now()
-    changed = Job.objects.filter(pk=job.pk, status__in=CANCELLABLE).update(
-        status=Job.Status.CANCELLED, finished_at=now
-    )
-    if changed:
-        event_record(job_id=job.pk, kind="cancelled")
-        from apps.delivery.services.execute import job_finished_announce
+    from apps.delivery.services.execute import job_final_effects
 
-        job.refresh_from_db()
-        transaction.on_commit(lambda: job_finished_announce(job_id=job.pk))
+    with transaction.atomic():
+        changed = Job.objects.filter(pk=job.pk, status__in=CANCELLABLE).update(
+            status=Job.Status.CANCELLED, finished_at=timezone.now()
+        )
+        if changed:
+            event_record(job_id=job.pk, kind="cancelled")
+            job_final_effects(job_id=job.pk)
     return bool(changed)
 
 

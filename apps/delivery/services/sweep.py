@@ -17,6 +17,7 @@ from django.utils import timezone
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.dispatch import dispatch_kick, jobs_publish
 from apps.delivery.services.events import event_record
+from apps.delivery.services.execute import job_final_effects
 
 
 def leases_rescue() -> int:
@@ -52,6 +53,8 @@ def _job_rescue(job: Job, now) -> int:
                 outcome=Attempt.Outcome.FAILED, reason="worker_lost", ended_at=now, permanent=False
             )
             event_record(job_id=job.pk, kind="rescued", rescues=rescues, gave_up=give_up)
+            if give_up:
+                job_final_effects(job_id=job.pk)
     return changed
 
 
