@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.providers",
     "apps.delivery",
+    "apps.jobs",
 ]
 
 MIDDLEWARE = [
@@ -264,12 +265,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     "rescue-leases": {
         "task": "system.leases_rescue",
-        "schedule": 10.0,
+        "schedule": float(env_int("FUSION_RESCUE_EVERY_SECONDS", 10)),
         "options": {"queue": "system", "expires": 30},
     },
     "republish-queued": {
         "task": "system.queued_republish",
-        "schedule": 30.0,
+        "schedule": float(env_int("FUSION_REPUBLISH_EVERY_SECONDS", 30)),
         "options": {"queue": "system", "expires": 60},
     },
 }

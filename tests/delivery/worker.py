@@ -29,7 +29,9 @@ def _database_env() -> dict:
 class WorkerProcess:
     """``celery -A config worker`` on all queues, in its own process group (for kill -9)."""
 
-    def __init__(self, *, concurrency: int = 2, extra_env: dict | None = None, name: str = "w1"):
+    def __init__(
+        self, *, concurrency: int = 2, extra_env: dict | None = None, name: str = "w1", beat=False
+    ):
         env = {**os.environ, **_database_env(), **(extra_env or {})}
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         env["FUSION_TEST_RUN"] = settings.FUSION_TEST_RUN
@@ -37,7 +39,8 @@ class WorkerProcess:
         self.log = Path(settings.VAR_DIR) / f"test-worker-{settings.FUSION_TEST_RUN}-{name}.log"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q",
                    "system,high,default,low", "-c", str(concurrency), "-n", f"{name}@%h",
-                   "--without-gossip", "--without-mingle", "-l", "INFO"]  # fmt: skip
+                   "--without-gossip", "--without-mingle", "-l", "INFO",
+                   *(["-B", "-s", str(self.log.with_suffix(".beat"))] if beat else [])]  # fmt: skip
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=self.log.open("w"), stderr=subprocess.STDOUT,
             start_new_session=True,
