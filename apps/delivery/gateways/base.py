@@ -6,6 +6,7 @@ through ``apps.core.http`` (the SSRF guard) or Django's email backends, and says
 failure is permanent (fail now) or transient (retry with backoff, maybe on another provider).
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -73,6 +74,14 @@ def error_for_status(status: int, text: str, *, reason: str = "provider_rejected
     )
 
 
+_QUERY = re.compile(r"\?[^\s'\"]*")
+
+
+def _scrub(exc: Exception) -> str:
+    """requests' error text without query strings: vendors put credentials there."""
+    return _QUERY.sub("?…", str(exc))[:500]
+
+
 class Gateway:
     """Base class: one subclass per vendor and channel, registered by (channel, type)."""
 
@@ -95,6 +104,10 @@ class Gateway:
         except BlockedDestination as exc:
             raise DeliveryError(str(exc), permanent=True, reason="blocked_destination") from exc
         except requests.Timeout as exc:
-            raise DeliveryError(f"timeout: {exc}", permanent=False, reason="timeout") from exc
+            raise DeliveryError(
+                f"timeout: {_scrub(exc)}", permanent=False, reason="timeout"
+            ) from None
         except requests.RequestException as exc:
-            raise DeliveryError(f"network: {exc}", permanent=False, reason="network") from exc
+            raise DeliveryError(
+                f"network: {_scrub(exc)}", permanent=False, reason="network"
+            ) from None
