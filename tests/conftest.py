@@ -95,3 +95,9 @@ def pytest_sessionfinish(session, exitstatus):
     if exitstatus == 0:
         for log in settings.VAR_DIR.glob(f"test-worker-{run}-*.log"):
             log.unlink(missing_ok=True)
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    """pytest-httpserver binds 127.0.0.1 (never "localhost", which may resolve to ::1)."""
+    return ("127.0.0.1", 0)

@@ -110,6 +110,7 @@ class GuardedSession(requests.Session):
 
     def send(self, request, **kwargs):
         url_check(request.url)
+        kwargs["proxies"] = {}  # a proxy would be the peer checked, not the real destination
         return super().send(request, **kwargs)
 
 
