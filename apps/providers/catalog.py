@@ -18,7 +18,7 @@ PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
     "sandbox": CHANNELS,
     "http": (SMS,),
     "msg91": (SMS,),
-    "twilio": (SMS, VOICE),
+    "twilio": (SMS,),  # voice arrives with the Callbacks face (issue 5)
     "kannel": (SMS,),
     "smtp": (EMAIL,),
     "fcm": (PUSH,),
