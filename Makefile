@@ -21,7 +21,7 @@ migrate: install
 	$(BIN)/python manage.py collectstatic --noinput -v0
 
 run: migrate
-	$(BIN)/python manage.py client_bootstrap --superuser
+	$(BIN)/python manage.py client_bootstrap --superuser --sandbox
 	@echo ""
 	@echo "Fusion is starting:"
 	@echo "  API      http://127.0.0.1:$${FUSION_PORT:-8000}/api/  (POST /api/authenticate)"

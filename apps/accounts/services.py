@@ -79,15 +79,34 @@ def user_delete(*, user: User) -> None:
     user.delete()
 
 
+def _sandbox_provider_ensure(client: Client) -> None:
+    """Give a client without providers a sandbox one for every channel (the embedded default)."""
+    from apps.providers.catalog import SERVICE_FLAGS, flag_of_channels
+    from apps.providers.models import Provider
+
+    if not Provider.objects.filter(client=client).exists():
+        flag = flag_of_channels(SERVICE_FLAGS)
+        Provider.objects.create(client=client, name="Sandbox", type="sandbox", service_flag=flag)
+
+
 @transaction.atomic
 def client_bootstrap(
-    *, code: str, name: str, username: str, email: str, password: str | None, superuser: bool
+    *,
+    code: str,
+    name: str,
+    username: str,
+    email: str,
+    password: str | None,
+    superuser: bool,
+    sandbox: bool = False,
 ) -> tuple[Client, User, str | None]:
     """Create (or find) a client and its admin user; returns the generated password, if any.
 
     Idempotent: an existing user keeps its password and nothing is printed for it.
     """
     client, _ = Client.objects.get_or_create(code=code, defaults={"name": name})
+    if sandbox:
+        _sandbox_provider_ensure(client)
     user = User.objects.filter(username=username).first()
     if user is not None:
         return client, user, None

@@ -24,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--superuser", action="store_true", help="Make the admin a superuser (all clients)."
         )
+        parser.add_argument(
+            "--sandbox",
+            action="store_true",
+            help="Give the client a sandbox provider for every channel if it has no provider.",
+        )
 
     def handle(self, *args, **options):
         client, user, generated = client_bootstrap(
@@ -33,6 +38,7 @@ class Command(BaseCommand):
             email=options["email"],
             password=options["password"],
             superuser=options["superuser"],
+            sandbox=options["sandbox"],
         )
         self.stdout.write(f"client: {client.code} (id {client.id}); admin user: {user.username}")
         if generated:
