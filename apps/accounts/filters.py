@@ -3,7 +3,7 @@
 import django_filters
 from django.contrib.auth.models import Group, Permission
 
-from apps.accounts.models import User
+from apps.accounts.models import Account, User
 from apps.core.filters import FlagFilter
 
 
@@ -43,3 +43,24 @@ class PermissionFilter(django_filters.FilterSet):
     class Meta:
         model = Permission
         fields: list[str] = []
+
+
+class AccountFilter(django_filters.FilterSet):
+    """ICTCore's account search: id exact, text fields contain, ``user_id`` the owner."""
+
+    account_id = django_filters.NumberFilter(field_name="id")
+    user_id = django_filters.NumberFilter(field_name="owner_id")
+    active = FlagFilter()
+    before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+
+    class Meta:
+        model = Account
+        fields = {
+            "type": ["exact"],
+            "username": ["icontains"],
+            "phone": ["icontains"],
+            "email": ["icontains"],
+            "first_name": ["icontains"],
+            "last_name": ["icontains"],
+        }

@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 
+from apps.core.fields import EncryptedTextField
+
 
 def _webhook_secret() -> str:
     """A Standard Webhooks secret: ``whsec_`` + base64 of 32 random bytes."""
@@ -70,3 +72,48 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+
+class Account(models.Model):
+    """A communication identity (ICTCore's account): a caller id or sender address, a DID, an
+    extension or an email address, owned by a user of the client.
+
+    Transmissions send *as* an account (its phone or email is the source) and inbound traffic
+    is routed *to* one (the receive programs subscribed to it). Passwords and PINs are
+    encrypted at rest and never returned.
+    """
+
+    class Type(models.TextChoices):
+        ACCOUNT = "account"
+        DID = "did"
+        EXTENSION = "extension"
+        EADDRESS = "eaddress"
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="accounts")
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="comm_accounts"
+    )
+    type = models.CharField(max_length=16, choices=Type.choices, default=Type.ACCOUNT)
+    username = models.CharField(max_length=120)
+    passwd = EncryptedTextField(blank=True)
+    passwd_pin = EncryptedTextField(blank=True)
+    first_name = models.CharField(max_length=120, blank=True)
+    last_name = models.CharField(max_length=120, blank=True)
+    phone = models.CharField(max_length=32, blank=True, db_index=True)
+    email = models.EmailField(blank=True, db_index=True)
+    address = models.CharField(max_length=255, blank=True)
+    active = models.BooleanField(default=True)
+    settings = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["client", "type", "username"], name="accounts_account_username_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} ({self.type})"

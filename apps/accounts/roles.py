@@ -16,8 +16,10 @@ DOMAIN_APP_LABELS = (
 # Permissions no tenant role may carry: they reach across clients.
 GLOBAL_ONLY = {GLOBAL_PERMISSION, "accounts.add_client", "accounts.change_client",
                "accounts.delete_client"}  # fmt: skip
-# What a plain "user" may not do: manage users and providers.
+# What a plain "user" may not do: manage users and providers. It may read and update the
+# client's communication accounts (as ICTCore's "user" role: account_read/_list/_update).
 ADMIN_ONLY_APP_LABELS = ("accounts", "providers")
+USER_EXTRA = {"accounts.view_account", "accounts.change_account"}
 
 ROLES = {
     "admin": "Manages its client: users, roles, providers and all communication work.",
@@ -36,7 +38,11 @@ def role_permissions(role: str) -> list[Permission]:
     )
     chosen = [p for p in candidates if _name(p) not in GLOBAL_ONLY]
     if role == "user":
-        chosen = [p for p in chosen if p.content_type.app_label not in ADMIN_ONLY_APP_LABELS]
+        chosen = [
+            p
+            for p in chosen
+            if p.content_type.app_label not in ADMIN_ONLY_APP_LABELS or _name(p) in USER_EXTRA
+        ]
     else:
         chosen += list(
             Permission.objects.filter(

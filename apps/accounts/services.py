@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
-from apps.accounts.models import Client, User
+from apps.accounts.models import Account, Client, User
 from apps.accounts.tenancy import user_sees_all_clients
 
 
@@ -138,3 +138,43 @@ def client_webhook_secret_rotate(*, client: Client) -> Client:
     client.webhook_secret = _webhook_secret()
     client.save(update_fields=["settings", "webhook_secret", "updated_at"])
     return client
+
+
+def account_create(*, client: Client, owner: User | None, **fields) -> Account:
+    """Create a communication identity of the client (passwords encrypted by their fields)."""
+    return Account.objects.create(client=client, owner=owner, **fields)
+
+
+def account_update(*, account, settings: dict | None = None, **fields):
+    """Change the given fields; ``settings`` is merged into the stored ones, as ICTCore does."""
+    for name, value in fields.items():
+        if name in ("passwd", "passwd_pin") and not value:
+            continue  # an empty secret keeps the stored one
+        setattr(account, name, value)
+    if settings:
+        account.settings = {**account.settings, **settings}
+    account.save()
+    return account
+
+
+def account_setting_set(*, account, name: str, value):
+    account.settings = {**account.settings, name: value}
+    account.save(update_fields=["settings", "updated_at"])
+    return account
+
+
+def account_setting_delete(*, account, name: str):
+    account.settings = {k: v for k, v in account.settings.items() if k != name}
+    account.save(update_fields=["settings", "updated_at"])
+    return account
+
+
+def account_owner_set(*, account, owner: User | None):
+    """Give the account to another user of the client, or free it (None)."""
+    account.owner = owner
+    account.save(update_fields=["owner", "updated_at"])
+    return account
+
+
+def account_delete(*, account) -> None:
+    account.delete()

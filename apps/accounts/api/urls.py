@@ -1,6 +1,6 @@
 """Comms-face routes of the accounts app (mounted under /api/)."""
 
-from apps.accounts.api import auth_views, secret_views, views
+from apps.accounts.api import account_views, auth_views, secret_views, views
 from apps.core.routing import route
 
 auth_urlpatterns = [
@@ -30,6 +30,27 @@ urlpatterns = [
         "webhook_secret/rotate",
         secret_views.WebhookSecretRotateView.as_view(),
         name="webhook-secret-rotate",
+    ),
+    route("accounts", account_views.AccountListView.as_view(), name="account-list"),
+    route(
+        "accounts/<int:account_id>",
+        account_views.AccountDetailView.as_view(),
+        name="account-detail",
+    ),
+    route(
+        "accounts/<int:account_id>/users/<int:user_id>",
+        account_views.AccountOwnerView.as_view(),
+        name="account-owner",
+    ),
+    route(
+        "accounts/<int:account_id>/users",
+        account_views.AccountOwnerView.as_view(),
+        name="account-owner-clear",
+    ),
+    route(
+        "accounts/<int:account_id>/settings/<str:name>",
+        account_views.AccountSettingView.as_view(),
+        name="account-setting",
     ),
     route("roles", views.RoleListView.as_view(), name="role-list"),
     route("permissions", views.PermissionListView.as_view(), name="permission-list"),
