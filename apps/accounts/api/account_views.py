@@ -85,7 +85,7 @@ class AccountDetailView(AccountScopedMixin, generics.RetrieveAPIView):
 
 
 class AccountOwnerView(AccountScopedMixin, generics.GenericAPIView):
-    """``PUT /api/accounts/{id}/users/{user_id}``: new owner; ``DELETE …/users``: none."""
+    """``PUT /api/accounts/{id}/users/{user_id}``: another user of the client owns it now."""
 
     @extend_schema(request=None, responses={200: AccountSerializer})
     def put(self, request, account_id, user_id):
@@ -95,8 +95,12 @@ class AccountOwnerView(AccountScopedMixin, generics.GenericAPIView):
         )
         return self.answer(services.account_owner_set(account=account, owner=owner))
 
+
+class AccountOwnerClearView(AccountScopedMixin, generics.GenericAPIView):
+    """``DELETE /api/accounts/{id}/users``: the account belongs to nobody (free to assign)."""
+
     @extend_schema(request=None, responses={200: AccountSerializer})
-    def delete(self, request, account_id, user_id=None):
+    def delete(self, request, account_id):
         return self.answer(services.account_owner_set(account=self.get_object(), owner=None))
 
 

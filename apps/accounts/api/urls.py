@@ -44,7 +44,7 @@ urlpatterns = [
     ),
     route(
         "accounts/<int:account_id>/users",
-        account_views.AccountOwnerView.as_view(),
+        account_views.AccountOwnerClearView.as_view(),
         name="account-owner-clear",
     ),
     route(
