@@ -107,6 +107,7 @@ class Attempt(models.Model):
     """One try of a job against one provider (the Comms face calls it a spool)."""
 
     class Outcome(models.TextChoices):
+        QUEUED = "queued"  # reserved before the job runs (see job_attempt_reserve)
         STARTED = "started"
         SUCCEEDED = "succeeded"
         FAILED = "failed"

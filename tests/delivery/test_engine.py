@@ -235,3 +235,16 @@ def test_stale_queued_jobs_are_published_again(
     assert queued_republish() == 1
     job.refresh_from_db()
     assert job.status == "queued" and job.queued_at > timezone.now() - timedelta(seconds=5)
+
+
+def test_a_reserved_attempt_is_the_one_the_worker_uses(
+    tenant, sandbox, django_capture_on_commit_callbacks
+):
+    from apps.delivery.services.jobs import job_attempt_reserve
+
+    job = _sms(tenant)
+    reserved = job_attempt_reserve(job=job)
+    assert reserved.number == 1 and reserved.outcome == "queued"
+    run_engine(django_capture_on_commit_callbacks)
+    reserved.refresh_from_db()
+    assert reserved.outcome == "succeeded" and job.attempts.count() == 1

@@ -46,7 +46,12 @@ def job_execute(*, job_id: int) -> str | None:
         return None
     job = Job.objects.select_related("client").get(pk=job_id)
     event_record(job_id=job.id, kind="started", attempt=job.attempts_made)
-    attempt = Attempt.objects.create(job=job, number=job.attempts_made)
+    # A face may have reserved this attempt's row already (the Comms face answers a spool id
+    # when a transmission is sent, before any worker runs it).
+    attempt, created = Attempt.objects.get_or_create(job=job, number=job.attempts_made)
+    if not created:
+        attempt.outcome, attempt.started_at = Attempt.Outcome.STARTED, timezone.now()
+        attempt.save(update_fields=["outcome", "started_at"])
     try:
         outcome = _deliver(job, attempt)
     except DeliveryError as error:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from apps.delivery.models import Job
+from apps.delivery.models import Attempt, Job
 from apps.delivery.services.dispatch import dispatch_kick
 from apps.delivery.services.events import event_record, events_record_many
 
@@ -155,3 +155,11 @@ def job_retry(*, job: Job, delay: timedelta = timedelta(minutes=2)) -> bool:
 def job_run_now(*, job: Job) -> bool:
     """Make a waiting job due now (admin action)."""
     return job_reschedule(job=job, run_at=timezone.now())
+
+
+def job_attempt_reserve(*, job: Job) -> Attempt:
+    """The row of the job's next attempt, created now so its id can be handed out at once."""
+    attempt, _ = Attempt.objects.get_or_create(
+        job=job, number=job.attempts_made + 1, defaults={"outcome": Attempt.Outcome.QUEUED}
+    )
+    return attempt
