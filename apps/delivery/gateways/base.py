@@ -111,3 +111,20 @@ class Gateway:
             raise DeliveryError(
                 f"network: {_scrub(exc)}", permanent=False, reason="network"
             ) from None
+
+
+def stored_file_read(entry: dict) -> tuple[str, bytes, str]:
+    """(filename, content, mimetype) of a ``stored_files`` entry: a file in Django's storage
+    (message assets such as an email template's attachment), never fetched over HTTP."""
+    from django.core.files.storage import default_storage
+
+    name = entry.get("name", "")
+    try:
+        with default_storage.open(name, "rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, OSError) as exc:
+        raise DeliveryError(
+            f"stored file {name!r} is missing", permanent=True, reason="attachment_unavailable"
+        ) from exc
+    filename = entry.get("filename") or name.rsplit("/", 1)[-1]
+    return filename, content, entry.get("mimetype") or "application/octet-stream"

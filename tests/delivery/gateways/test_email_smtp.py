@@ -334,3 +334,21 @@ def test_header_injection_is_refused(relay, allow_local_http):
         gateway(port).send(message(subject="Hi\r\nBcc: victim@example.com"))
     assert error.value.permanent and error.value.reason == "invalid_message"
     assert handler.envelopes == []
+
+
+def test_stored_files_are_attached_from_storage_and_a_missing_one_fails(
+    relay, settings, tmp_path, allow_local_http
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    handler, port = relay()
+    name = default_storage.save("templates/terms.pdf", ContentFile(PDF))
+    entry = {"name": name, "filename": "terms.pdf", "mimetype": "application/pdf"}
+    gateway(port).send(message(stored_files=[entry]))
+    (part,) = [p for p in handler.received().iter_attachments()]
+    assert part.get_filename() == "terms.pdf" and part.get_content() == PDF
+    with pytest.raises(DeliveryError) as error:
+        gateway(port).send(message(stored_files=[{"name": "templates/gone.pdf"}]))
+    assert (error.value.permanent, error.value.reason) == (True, "attachment_unavailable")

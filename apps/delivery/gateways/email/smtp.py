@@ -20,7 +20,14 @@ from django.template import Context, Engine, TemplateDoesNotExist, TemplateSynta
 from django.utils.html import strip_tags
 
 from apps.core.http import BlockedDestination, ResponseTooLarge, address_check
-from apps.delivery.gateways.base import DeliveryError, Gateway, Message, Outcome, error_for_status
+from apps.delivery.gateways.base import (
+    DeliveryError,
+    Gateway,
+    Message,
+    Outcome,
+    error_for_status,
+    stored_file_read,
+)
 from apps.delivery.gateways.registry import register
 
 # SMTP reply classes by exception: 4xx is "try again later", 5xx is final (RFC 5321 §4.2.1).
@@ -133,6 +140,8 @@ class SmtpEmailGateway(Gateway):
             raise DeliveryError("no recipients", permanent=True, reason="invalid_recipient")
         for url in _as_list(message.payload.get("files")):
             email.attach(*self._fetch(url))
+        for entry in message.payload.get("stored_files") or []:
+            email.attach(*stored_file_read(entry))
         host, port = self._relay()
         backend = self._backend(host, port)
         try:
