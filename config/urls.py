@@ -19,6 +19,10 @@ urlpatterns = [
     # Comms face (ICTCore compatible); /authenticate is also served at the root.
     path("api/", include("apps.accounts.api.urls")),
     path("api/", include("apps.providers.api.urls")),
+    path("api/", include("apps.content.api.urls")),
+    path("api/", include("apps.contacts.api.urls")),
+    path("api/", include("apps.programs.api.urls")),
+    path("api/", include("apps.transmissions.api.urls")),
     *auth_urlpatterns,
     path("", include("apps.jobs.api.urls")),  # Queue face: /queue/, /schedule/, …
 ]

@@ -23,6 +23,8 @@ from rest_framework_simplejwt.exceptions import TokenError
 logger = logging.getLogger(__name__)
 
 COMMS, QUEUE, CALLBACKS, VIDEO = "comms", "queue", "callbacks", "video"
+QUEUE_PATHS = ("/queue", "/schedule", "/jobInfo", "/cancelJob", "/rescheduleJob", "/retryTask",
+               "/mapping", "/update_consent")  # fmt: skip
 
 
 class Locked(exceptions.APIException):
@@ -125,9 +127,9 @@ def face_of_path(path: str) -> str:
         return VIDEO
     if path.startswith("/client/"):
         return CALLBACKS
-    if path.startswith("/api/") or path.startswith("/authenticate"):
-        return COMMS
-    return QUEUE
+    if path.startswith(QUEUE_PATHS):
+        return QUEUE
+    return COMMS
 
 
 def api_exception_handler(exc, context):

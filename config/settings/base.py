@@ -70,8 +70,12 @@ INSTALLED_APPS = [
     "apps.core",
     "apps.accounts",
     "apps.providers",
+    "apps.content",
+    "apps.contacts",
     "apps.delivery",
     "apps.jobs",
+    "apps.programs",
+    "apps.transmissions",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +183,13 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Request bodies over this many bytes answer 413 (apps.core.middleware).
 FUSION_MAX_BODY_BYTES = env_int("FUSION_MAX_BODY_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = FUSION_MAX_BODY_BYTES
+# CSV contact uploads (POST /api/groups/{id}/csv) have their own, bigger cap (100k rows ≈ 8 MB).
+FUSION_CSV_MAX_BYTES = env_int("FUSION_CSV_MAX_BYTES", 50 * 1024 * 1024)
+# One uploaded media file (fax PDF, WAV recording, template attachment: PUT/POST …/media).
+FUSION_MEDIA_MAX_BYTES = env_int("FUSION_MEDIA_MAX_BYTES", 20 * 1024 * 1024)
+# Region (ISO 3166 code) for phone numbers written without "+", unless the client's settings
+# name a "default_region" (apps.contacts.phones).
+FUSION_DEFAULT_REGION = os.environ.get("FUSION_DEFAULT_REGION", "US")
 # Failed logins allowed per username and per client address in a minute before 429.
 FUSION_LOGIN_FAILURES_PER_MINUTE = env_int("FUSION_LOGIN_FAILURES_PER_MINUTE", 10)
 

@@ -50,8 +50,8 @@ def test_duplicate_username_per_type_and_bad_phone_answer_412(admin_api):
 
 def test_update_merges_settings_and_keeps_secrets_when_empty(admin_api):
     account_id = _create(admin_api, settings={"coverpage": "sendcover"})
-    response = admin_api.put(f"/api/accounts/{account_id}",
-                             {"settings": {"emailtofax_coversheet": "body"}, "passwd": ""}, format="json")  # fmt: skip
+    change = {"settings": {"emailtofax_coversheet": "body"}, "passwd": ""}
+    response = admin_api.put(f"/api/accounts/{account_id}", change, format="json")
     assert response.status_code == 200
     assert response.json()["settings"] == {
         "coverpage": "sendcover",

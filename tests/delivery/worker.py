@@ -26,6 +26,14 @@ def _database_env() -> dict:
     return {"DATABASE_URL": f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"}
 
 
+def _broker_purge() -> None:
+    from config.celery import PRIORITY_QUEUES, SYSTEM_QUEUE, app
+
+    with app.connection_for_write() as conn:
+        for queue in (SYSTEM_QUEUE, *PRIORITY_QUEUES):
+            conn.default_channel.queue_purge(queue)
+
+
 class WorkerProcess:
     """``celery -A config worker`` on all queues, in its own process group (for kill -9)."""
 
@@ -36,6 +44,7 @@ class WorkerProcess:
         env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
         env["FUSION_TEST_RUN"] = settings.FUSION_TEST_RUN
         env["FUSION_SSRF_ALLOWED_NETWORKS"] = ",".join(settings.FUSION_SSRF_ALLOWED_NETWORKS)
+        _broker_purge()  # messages an earlier test published must not reach this worker
         self.log = Path(settings.VAR_DIR) / f"test-worker-{settings.FUSION_TEST_RUN}-{name}.log"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q",
                    "system,high,default,low", "-c", str(concurrency), "-n", f"{name}@%h",

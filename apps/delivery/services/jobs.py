@@ -72,7 +72,7 @@ def jobs_create(*, client_id: int, specs: list[JobSpec]) -> list[Job]:
             _job_window_join(client_id, spec, now) if spec.window_key else next(created)
             for spec in specs
         ]
-        if any(job.run_at <= now for job in jobs):
+        if any(job.run_at <= timezone.now() for job in jobs):  # an override may move to now
             transaction.on_commit(dispatch_kick)
     return jobs
 
@@ -83,6 +83,7 @@ def _job_window_join(client_id: int, spec: JobSpec, now: datetime) -> Job:
         job = (
             Job.objects.select_for_update()
             .filter(client_id=client_id, window_key=spec.window_key, status=Job.Status.SCHEDULED)
+            .filter(channel=spec.channel)  # never consolidate one channel's data into another
             .first()
         )
         if job is not None:

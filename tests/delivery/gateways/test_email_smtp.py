@@ -347,7 +347,7 @@ def test_stored_files_are_attached_from_storage_and_a_missing_one_fails(
     name = default_storage.save("templates/terms.pdf", ContentFile(PDF))
     entry = {"name": name, "filename": "terms.pdf", "mimetype": "application/pdf"}
     gateway(port).send(message(stored_files=[entry]))
-    (part,) = [p for p in handler.received().iter_attachments()]
+    (part,) = list(handler.received().iter_attachments())
     assert part.get_filename() == "terms.pdf" and part.get_content() == PDF
     with pytest.raises(DeliveryError) as error:
         gateway(port).send(message(stored_files=[{"name": "templates/gone.pdf"}]))

@@ -1,0 +1,158 @@
+"""POST /queue/ and /schedule/: one task object each, the batch rules, and their answers."""
+
+from django.utils import timezone
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from apps.delivery.services.jobs import JobSpec
+from apps.jobs.api.serializers.channels import CHANNEL_DATA_SERIALIZERS
+from apps.jobs.api.serializers.fields import (
+    HeaderMapField,
+    HttpUrlField,
+    QueueDateTimeField,
+    flatten_errors,
+)
+from apps.jobs.catalog import TASK_CHANNELS, task_kind, task_types_of
+
+MAX_TASKS = 1000
+HOOK_FIELDS = ("subscribe", "success_task_handler", "failed_task_handler")
+
+
+@extend_schema_field(
+    PolymorphicProxySerializer(
+        component_name="TaskData",
+        serializers=list(CHANNEL_DATA_SERIALIZERS.values()),
+        resource_type_field_name=None,
+    )
+)
+class TaskDataField(serializers.DictField):
+    """The channel's ``data`` object; its shape depends on ``task`` (see channels.py)."""
+
+
+class TaskSerializer(serializers.Serializer):
+    """One task of POST /queue/: the catalog pair, its channel ``data`` and delivery options."""
+
+    task = serializers.IntegerField(help_text="1 SMS, 2 Email, 3 Push, 4 Webhook, 6 WhatsApp.")
+    task_type = serializers.IntegerField(help_text="Sub-type; see apps/jobs/catalog.py.")
+    data = TaskDataField(help_text="The channel's payload; its shape depends on task.")
+    log_tag = serializers.CharField(required=False, allow_blank=True, max_length=128)
+    headers = HeaderMapField(required=False, help_text="HTTP headers for webhooks.")
+    subscribe = HttpUrlField(required=False, allow_blank=True, allow_null=True)
+    failed_task_handler = HttpUrlField(required=False, allow_blank=True, allow_null=True)
+    success_task_handler = HttpUrlField(required=False, allow_blank=True, allow_null=True)
+    override_priority = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=2
+    )
+    retry = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10)
+
+    def validate(self, attrs: dict) -> dict:
+        kind = task_kind(attrs["task"], attrs["task_type"])
+        if kind is None:
+            raise serializers.ValidationError(_unknown_pair(attrs["task"], attrs["task_type"]))
+        context = {"kind": kind, "headers": attrs.get("headers")}
+        data = CHANNEL_DATA_SERIALIZERS[kind.channel](data=attrs["data"], context=context)
+        if not data.is_valid():
+            raise serializers.ValidationError({"data": data.errors})
+        return attrs | {"kind": kind, "payload": data.payload()}
+
+    def to_spec(self) -> JobSpec:
+        """The engine's JobSpec for this task."""
+        data, kind = self.validated_data, self.validated_data["kind"]
+        priority = data.get("override_priority")
+        return JobSpec(
+            channel=kind.channel,
+            payload=data["payload"],
+            priority=kind.priority if priority is None else priority,
+            attempts_allowed=data["retry"] + 1,  # retry counts the tries after the first
+            log_tag=data.get("log_tag") or "",
+            hooks={name: data[name] for name in HOOK_FIELDS if data.get(name)},
+            origin="queue",
+            meta={"task": kind.task, "task_type": kind.task_type},
+            **self.schedule_options(),
+        )
+
+    def schedule_options(self) -> dict:
+        return {}
+
+
+def _unknown_pair(task: int, task_type: int) -> dict:
+    if task not in TASK_CHANNELS:
+        known = ", ".join(str(t) for t in TASK_CHANNELS)
+        return {"task": [f"Unknown task {task}; known tasks: {known}."]}
+    known = ", ".join(str(t) for t in task_types_of(task))
+    return {"task_type": [f"Unknown task_type {task_type} for task {task}; known: {known}."]}
+
+
+class ScheduledTaskSerializer(TaskSerializer):
+    """One task of POST /schedule/: a task plus its time and window consolidation."""
+
+    sch_time = QueueDateTimeField(help_text="YYYY-MM-DDTHH:MM:SS, UTC (offsets accepted).")
+    window_delay = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=100,
+        help_text="Window key: while a job of this key waits, new requests join it.",
+    )
+    override_window = serializers.BooleanField(
+        required=False, default=False, help_text="1: the waiting job takes this time and data."
+    )
+
+    def schedule_options(self) -> dict:
+        data, kind = self.validated_data, self.validated_data["kind"]
+        # A past time runs at once: "now" keeps it from jumping ahead of older due work.
+        run_at = data["sch_time"] if data["sch_time"] > timezone.now() else None
+        # Windows are per task and task_type, so one key used for an SMS and an email
+        # never merges the two (and an override never puts email data into an SMS job).
+        window = data.get("window_delay")
+        window_key = f"{kind.task}.{kind.task_type}:{window}" if window else None
+        return {
+            "run_at": run_at,
+            "window_key": window_key,
+            "override_window": data["override_window"],
+        }
+
+
+def tasks_validate(body, serializer_class: type[TaskSerializer]) -> list[TaskSerializer]:
+    """Validate every task of a request body (array or one object), all or nothing.
+
+    Errors are keyed ``<index>.<field>`` (``0.data.contact``); any error rejects the batch.
+    """
+    items = [body] if isinstance(body, dict) else body
+    if not isinstance(items, list) or not items:
+        raise serializers.ValidationError({"tasks": ["Send a JSON array of tasks or one task."]})
+    if len(items) > MAX_TASKS:
+        raise serializers.ValidationError(
+            {"tasks": [f"At most {MAX_TASKS} tasks per request; got {len(items)}."]}
+        )
+    errors, valid = {}, []
+    for index, item in enumerate(items):
+        task = serializer_class(data=item)
+        if task.is_valid():
+            valid.append(task)
+        else:
+            errors |= flatten_errors(task.errors, prefix=str(index))
+    if errors:
+        raise serializers.ValidationError(errors)
+    return valid
+
+
+class JobIdsSerializer(serializers.Serializer):
+    """``{"code": 200, "job_ids": [...]}``: one job id per task, in input order."""
+
+    code = serializers.IntegerField(default=200)
+    job_ids = serializers.ListField(child=serializers.UUIDField())
+
+
+class QueueErrorSerializer(serializers.Serializer):
+    """Validation failure: ``{"code": 400, "errors": {"<index>.<field>": [msg]}}``."""
+
+    code = serializers.IntegerField(default=400)
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class QueueMessageSerializer(serializers.Serializer):
+    """Other errors: ``{"code": N, "message": "..."}`` (a missing job is code 401)."""
+
+    code = serializers.IntegerField()
+    message = serializers.CharField()
