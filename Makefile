@@ -24,7 +24,7 @@ run: migrate
 	$(BIN)/python manage.py client_bootstrap --superuser --sandbox
 	@echo ""
 	@echo "Fusion is starting:"
-	@echo "  API      http://127.0.0.1:$${FUSION_PORT:-8000}/api/  (POST /api/authenticate)"
+	@echo "  API      http://127.0.0.1:$${FUSION_PORT:-8000}/api/  (POST /api/authenticate) and /queue/"
 	@echo "  Admin    http://127.0.0.1:$${FUSION_PORT:-8000}/admin/"
 	@echo "  API docs http://127.0.0.1:$${FUSION_PORT:-8000}/docs/"
 	@echo "  Health   http://127.0.0.1:$${FUSION_PORT:-8000}/health/"
