@@ -42,3 +42,29 @@ class Program(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.type})"
+
+
+class Subscription(models.Model):
+    """An account subscribed to an inbound program: traffic to that account runs the program.
+
+    This is ICTCore's dialplan entry ("this DID receives faxes with faxtoemail"). An account
+    has at most one program per inbound route (see ``apps.programs.inbound.ROUTES``); a new
+    subscription on the same route replaces the old one.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="subscriptions")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="program_subscriptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "account"], name="programs_subscription_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} → {self.program}"

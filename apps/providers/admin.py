@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from apps.accounts.admin import TenantAdminMixin
+from apps.providers.inbound import provider_inbound_url
 from apps.providers.models import Provider
 
 
@@ -30,3 +31,9 @@ class ProviderAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_display = ["name", "client", "type", "service_flag", "weight", "active"]
     list_filter = ["type", "active", "client"]
     search_fields = ["name", "host", "username"]
+    readonly_fields = ["inbound_url"]
+
+    @admin.display(description="Inbound URL")
+    def inbound_url(self, provider: Provider) -> str:
+        """Give this to the vendor (append /sms, /email or /fax); it is the credential."""
+        return provider_inbound_url(provider.id) if provider.pk else "(after saving)"

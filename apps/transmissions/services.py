@@ -45,6 +45,16 @@ def _job_spec(tx: Transmission, run_at: datetime | None, priority: int) -> JobSp
     )  # fmt: skip
 
 
+def transmission_job_spec(
+    *, transmission: Transmission, run_at: datetime | None, priority: int, **meta
+) -> JobSpec:
+    """The engine job that sends ``transmission`` (for a face that creates jobs in bulk, e.g.
+    a campaign's pump); ``meta`` is added to the job's. Raises PayloadError when it cannot."""
+    spec = _job_spec(transmission, run_at, priority)
+    spec.meta.update(meta)
+    return spec
+
+
 def _failing_at_once(send):
     """A send that cannot start (its contact has no number for the channel, its content is
     gone) fails the transmission with the reason, answers 412 naming the field, and is

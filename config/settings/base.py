@@ -199,6 +199,10 @@ FUSION_SSRF_ALLOWED_NETWORKS = env_list("FUSION_SSRF_ALLOWED_NETWORKS", [])
 FUSION_ENCRYPTION_KEYS = env_list("FUSION_ENCRYPTION_KEYS", [])
 # Largest attachment an email job may fetch from a URL.
 FUSION_ATTACHMENT_MAX_BYTES = env_int("FUSION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# Where vendors reach this server (e.g. https://fusion.example.com): SMS jobs then ask their
+# gateway for delivery receipts at {FUSION_PUBLIC_URL}/api/receipts/…, and providers show an
+# absolute inbound URL. Empty: no delivery receipts are requested.
+FUSION_PUBLIC_URL = os.environ.get("FUSION_PUBLIC_URL", "").rstrip("/")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.authentication.BearerJWTAuthentication"],

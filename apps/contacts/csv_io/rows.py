@@ -12,7 +12,7 @@ COLUMNS = (
     "custom1", "custom2", "custom3", "description",
 )  # fmt: skip
 _MAX_LENGTH = {name: Contact._meta.get_field(name).max_length for name in COLUMNS}
-# Columns where a line break is data; in the others it means a stray quote glued lines together.
+# Columns that never hold a line break: one there means a stray quote glued lines together.
 _SINGLE_LINE = ("phone", "first_name", "last_name", "email")
 _email_valid = EmailValidator()
 

@@ -5,6 +5,7 @@ import json
 from rest_framework import serializers
 
 from apps.providers.catalog import PROVIDER_TYPES, SERVICE_FLAGS, channels_of_flag
+from apps.providers.inbound import provider_inbound_url
 from apps.providers.models import Provider
 
 _ALL_FLAGS = sum(SERVICE_FLAGS.values())
@@ -18,13 +19,15 @@ class ProviderSerializer(serializers.ModelSerializer):
     settings = serializers.JSONField(required=False)
     channels = serializers.SerializerMethodField()
     gateway_flag = serializers.SerializerMethodField()
+    inbound_url = serializers.SerializerMethodField()
 
     class Meta:
         model = Provider
         fields = [
             "provider_id", "name", "type", "service_flag", "channels", "gateway_flag", "node_id",
             "host", "port", "username", "password", "dialstring", "prefix", "settings",
-            "description", "register", "weight", "active", "created_at", "updated_at",
+            "description", "register", "weight", "active", "inbound_url", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
@@ -34,6 +37,10 @@ class ProviderSerializer(serializers.ModelSerializer):
     def get_gateway_flag(self, provider: Provider) -> int:
         """The spec lists gateway_flag; Fusion derives it from the type (see docs)."""
         return sorted(PROVIDER_TYPES).index(provider.type) + 1
+
+    def get_inbound_url(self, provider: Provider) -> str:
+        """Where the vendor posts received messages (append /sms, /email or /fax)."""
+        return provider_inbound_url(provider.id)
 
     def validate_type(self, value: str) -> str:
         if self.instance is not None and value != self.instance.type:
