@@ -17,3 +17,17 @@ class RequiredPermissions(BasePermission):
             return False
         needed = getattr(view, "required_permissions", {}).get(request.method, [])
         return user.has_perms(needed)
+
+
+def model_permissions(model: str, **overrides: list[str]) -> dict[str, list[str]]:
+    """The usual map for ``RequiredPermissions``: ``model_permissions("providers.provider")`` →
+    GET view, POST add, PUT/PATCH change, DELETE delete; ``overrides`` replace methods."""
+    app, name = model.split(".")
+    perms = {
+        "GET": [f"{app}.view_{name}"],
+        "POST": [f"{app}.add_{name}"],
+        "PUT": [f"{app}.change_{name}"],
+        "PATCH": [f"{app}.change_{name}"],
+        "DELETE": [f"{app}.delete_{name}"],
+    }
+    return {**perms, **overrides}

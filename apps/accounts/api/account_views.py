@@ -16,7 +16,7 @@ from apps.accounts.api.account_serializers import (
 from apps.accounts.filters import AccountFilter
 from apps.accounts.models import Account
 from apps.accounts.tenancy import queryset_for_user
-from apps.core.permissions import RequiredPermissions
+from apps.core.permissions import RequiredPermissions, model_permissions
 
 _P = "accounts.{}_account"
 _TRUE = OpenApiResponse(description="`true`")
@@ -26,12 +26,7 @@ class AccountScopedMixin:
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = AccountSerializer
     lookup_url_kwarg = "account_id"
-    required_permissions = {
-        "GET": [_P.format("view")],
-        "POST": [_P.format("add")],
-        "PUT": [_P.format("change")],
-        "DELETE": [_P.format("change")],
-    }
+    required_permissions = model_permissions("accounts.account", DELETE=[_P.format("change")])
 
     def get_queryset(self):
         return queryset_for_user(Account.objects.all(), self.request.user)

@@ -8,25 +8,18 @@ from rest_framework.response import Response
 
 from apps.accounts.models import Client
 from apps.accounts.tenancy import queryset_for_user
-from apps.core.permissions import RequiredPermissions
+from apps.core.permissions import RequiredPermissions, model_permissions
 from apps.providers import services
 from apps.providers.api.serializers import ProviderCreatedSerializer, ProviderSerializer
 from apps.providers.filters import ProviderFilter
 from apps.providers.models import Provider
-
-_PERM = "providers.{}_provider"
 
 
 class ProviderScopedMixin:
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = ProviderSerializer
     lookup_url_kwarg = "provider_id"
-    required_permissions = {
-        "GET": [_PERM.format("view")],
-        "POST": [_PERM.format("add")],
-        "PUT": [_PERM.format("change")],
-        "DELETE": [_PERM.format("delete")],
-    }
+    required_permissions = model_permissions("providers.provider")
 
     def get_queryset(self):
         return queryset_for_user(Provider.objects.all(), self.request.user)
