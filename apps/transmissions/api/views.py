@@ -6,7 +6,7 @@ from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from apps.core.permissions import RequiredPermissions
+from apps.core.permissions import RequiredPermissions, model_permissions
 from apps.delivery.models import Attempt
 from apps.transmissions import selectors, services
 from apps.transmissions.api import serializers as s
@@ -22,12 +22,7 @@ class TransmissionScopedMixin:
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = s.TransmissionSerializer
     lookup_url_kwarg = "transmission_id"
-    required_permissions = {
-        "GET": [_P.format("view")],
-        "POST": [_P.format("add")],
-        "PUT": [_P.format("change")],
-        "DELETE": [_P.format("delete")],
-    }
+    required_permissions = model_permissions("transmissions.transmission")
 
     def get_queryset(self):
         return selectors.transmission_list(actor=self.request.user)
