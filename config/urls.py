@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/", include("apps.contacts.api.urls")),
     path("api/", include("apps.programs.api.urls")),
     path("api/", include("apps.transmissions.api.urls")),
+    path("api/", include("apps.delivery.api.urls")),  # delivery receipts from vendors
     *auth_urlpatterns,
     path("", include("apps.jobs.api.urls")),  # Queue face: /queue/, /schedule/, …
 ]

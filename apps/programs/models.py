@@ -1,6 +1,7 @@
 """Programs: reusable scenarios, e.g. "send text #5 as SMS" or "email received faxes"."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from apps.core.models import TenantModel
@@ -68,3 +69,8 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account} → {self.program}"
+
+    def clean(self) -> None:
+        # The admin could otherwise pair a program with another client's account.
+        if self.program_id and self.account_id and self.program.client_id != self.account.client_id:
+            raise ValidationError("The account and the program belong to different clients.")

@@ -19,6 +19,7 @@ from apps.delivery.gateways.registry import gateway_class
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.backoff import retry_delay
 from apps.delivery.services.events import event_record
+from apps.delivery.services.receipts import payload_with_receipt_url
 from apps.delivery.signals import job_finished, job_pre_send
 from apps.providers.selectors import provider_choose
 
@@ -79,7 +80,8 @@ def _deliver(job: Job, attempt: Attempt) -> Outcome:
         )
     attempt.provider, attempt.gateway = provider, gateway_cls.__name__
     attempt.save(update_fields=["provider", "gateway"])
-    payload = _payload_for_send(job)
+    # SMS vendors report delivery to this attempt's receipt URL (when FUSION_PUBLIC_URL is set).
+    payload = payload_with_receipt_url(job=job, attempt=attempt, payload=_payload_for_send(job))
     message = Message(
         job_id=str(job.uuid),
         channel=job.channel,

@@ -1,8 +1,10 @@
-"""Comms-face routes of programs (mounted under /api/)."""
+"""Comms-face routes of programs (mounted under /api/), including accounts' subscriptions."""
 
 from apps.core.routing import route
-from apps.programs.api import views
+from apps.programs.api import subscription_views, views
 from apps.transmissions.api.program_views import ProgramTransmissionsView
+
+_A = "accounts/<int:account_id>/programs"
 
 urlpatterns = [
     route("programs", views.ProgramListView.as_view(), name="program-list"),
@@ -13,4 +15,10 @@ urlpatterns = [
         name="program-transmissions",
     ),
     route("programs/<str:program_type>", views.ProgramCreateView.as_view(), name="program-create"),
+    route(_A, subscription_views.AccountProgramListView.as_view(), name="account-programs"),
+    route(
+        f"{_A}/<int:program_id>",
+        subscription_views.AccountProgramView.as_view(),
+        name="account-program",
+    ),
 ]

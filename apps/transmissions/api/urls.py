@@ -1,7 +1,7 @@
 """Comms-face routes of transmissions and spools (mounted under /api/)."""
 
 from apps.core.routing import route
-from apps.transmissions.api import views
+from apps.transmissions.api import inbound_views, views
 
 _T = "transmissions/<int:transmission_id>"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     route(f"{_T}/result", views.TransmissionResultView.as_view(), name="transmission-result"),
     route("spools/<int:spool_id>/status", views.SpoolStatusView.as_view(), name="spool-status"),
     route("spools/<int:spool_id>/result", views.SpoolResultView.as_view(), name="spool-result"),
+    *inbound_views.urlpatterns,  # providers' webhooks: /api/inbound/{provider_id}/{token}/…
 ]

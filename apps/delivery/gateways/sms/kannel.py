@@ -66,5 +66,13 @@ class KannelSmsGateway(Gateway):
             # charset tells Kannel our bytes are UTF-8 so it can convert them.
             params.update(charset="UTF-8", coding="2")
         if payload.get("callback_url"):
-            params.update({"dlr-mask": str(DLR_ALL), "dlr-url": payload["callback_url"]})
+            params.update({"dlr-mask": str(DLR_ALL), "dlr-url": _dlr_url(payload["callback_url"])})
         return params
+
+
+def _dlr_url(callback: str) -> str:
+    """The callback with ``type=%d``, which Kannel fills with the report's type (1 delivered,
+    2 failed, 4 queued, 8 accepted, 16 rejected); a URL that already has ``%d`` is kept."""
+    if "%d" in callback:
+        return callback
+    return f"{callback}{'&' if '?' in callback else '?'}type=%d"

@@ -1,0 +1,69 @@
+"""``/api/receipts/{attempt_id}/{token}``: vendors' delivery reports about one attempt.
+
+Public like the inbound webhooks (vendors cannot sign in): the token, an HMAC of the attempt
+id (``apps.delivery.services.receipts``), is the credential; a wrong one answers 404 like a
+missing attempt. Twilio posts its status callback as a form; Kannel calls the dlr-url with
+GET and ``?type=%d``. Both methods are accepted, fields from the query and the body alike.
+"""
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.delivery.gateways.sms.receipts import receipt_read
+from apps.delivery.models import Attempt
+from apps.delivery.services.receipts import attempt_receipt_record, receipt_token_matches
+
+
+class ReceiptSerializer(serializers.Serializer):
+    """Twilio's status callback fields, or Kannel's report ``type``."""
+
+    MessageStatus = serializers.CharField(required=False, help_text="Twilio")
+    SmsStatus = serializers.CharField(required=False, help_text="Twilio (older name)")
+    ErrorCode = serializers.CharField(required=False, help_text="Twilio, when it failed")
+    type = serializers.IntegerField(required=False, help_text="Kannel: 1, 2, 4, 8 or 16")
+
+
+class ReceiptAnswerSerializer(serializers.Serializer):
+    state = serializers.CharField(help_text="delivered, undelivered or pending")
+    recorded = serializers.BooleanField(help_text="false for pending or a repeated receipt")
+
+
+def _fields(request) -> dict:
+    body = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
+    return {**request.query_params.dict(), **body}
+
+
+class ReceiptView(APIView):
+    """A delivery report: delivered, undelivered (the job and its transmission fail with
+    reason ``undelivered``) or not final yet (nothing changes)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=ReceiptSerializer, responses={200: ReceiptAnswerSerializer}, auth=[])
+    def post(self, request, attempt_id, token):
+        valid = receipt_token_matches(attempt_id, token)
+        attempt = Attempt.objects.filter(pk=attempt_id).first() if valid else None
+        if attempt is None:
+            raise NotFound("Invalid API location or request to non-existing resource.")
+        receipt = receipt_read(_fields(request))
+        if receipt is None:
+            raise ValidationError(
+                {"MessageStatus": ["Not a delivery receipt: give MessageStatus or type."]}
+            )
+        recorded = attempt_receipt_record(
+            attempt=attempt, state=receipt.state, detail=receipt.detail
+        )
+        return Response({"state": receipt.state, "recorded": recorded})
+
+    @extend_schema(
+        parameters=[OpenApiParameter("type", int, description="Kannel's report type")],
+        responses={200: ReceiptAnswerSerializer},
+        auth=[],
+    )
+    def get(self, request, attempt_id, token):
+        return self.post(request, attempt_id, token)
