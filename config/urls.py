@@ -24,7 +24,9 @@ urlpatterns = [
     path("api/", include("apps.programs.api.urls")),
     path("api/", include("apps.transmissions.api.urls")),
     path("api/", include("apps.delivery.api.urls")),  # delivery receipts from vendors
+    path("api/", include("apps.campaigns.api.urls")),
     *auth_urlpatterns,
+    path("video/", include("apps.cases.api.urls")),  # Video cases face
     path("", include("apps.jobs.api.urls")),  # Queue face: /queue/, /schedule/, …
 ]
 

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "apps.jobs",
     "apps.programs",
     "apps.transmissions",
+    "apps.campaigns",
+    "apps.cases",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,12 @@ FUSION_ATTACHMENT_MAX_BYTES = env_int("FUSION_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 # gateway for delivery receipts at {FUSION_PUBLIC_URL}/api/receipts/…, and providers show an
 # absolute inbound URL. Empty: no delivery receipts are requested.
 FUSION_PUBLIC_URL = os.environ.get("FUSION_PUBLIC_URL", "").rstrip("/")
+# Video cases (apps.cases): each member's join link; {token} (required), {task_num} and {role}
+# are filled in. Codes from POST /video/getAuthCode live this many seconds.
+FUSION_VIDEO_JOIN_URL = os.environ.get(
+    "FUSION_VIDEO_JOIN_URL", "https://video.example.invalid/join/{token}"
+)
+FUSION_VIDEO_AUTH_CODE_SECONDS = env_int("FUSION_VIDEO_AUTH_CODE_SECONDS", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.authentication.BearerJWTAuthentication"],
@@ -288,6 +296,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("FUSION_REPUBLISH_EVERY_SECONDS", 30)),
         "options": {"queue": "system", "expires": 60},
     },
+    # Due campaign schedules, then each running campaign's next minute of paced jobs.
+    "campaigns-pump": {
+        "task": "system.campaigns_pump",
+        "schedule": 5.0,
+        "options": {"queue": "system", "expires": 10},
+    },
 }
 
 # --- The engine (apps.delivery) ---------------------------------------------------
@@ -308,6 +322,8 @@ FUSION_MAX_RESCUES = env_int("FUSION_MAX_RESCUES", 3)
 FUSION_RETRY_BASE_SECONDS = env_int("FUSION_RETRY_BASE_SECONDS", 10)
 FUSION_RETRY_MAX_SECONDS = env_int("FUSION_RETRY_MAX_SECONDS", 3600)
 FUSION_HOOK_ATTEMPTS = env_int("FUSION_HOOK_ATTEMPTS", 8)
+# Seconds a worker process keeps a client's active providers before reading them again.
+FUSION_PROVIDER_CACHE_SECONDS = env_int("FUSION_PROVIDER_CACHE_SECONDS", 5)
 # Seconds after which a worker or beat heartbeat counts as stale in /health/.
 FUSION_HEARTBEAT_STALE_SECONDS = env_int("FUSION_HEARTBEAT_STALE_SECONDS", 60)
 

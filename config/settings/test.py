@@ -6,6 +6,9 @@ import uuid
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, VAR_DIR
 
+# Tests change providers between steps and expect the next job to see it at once.
+FUSION_PROVIDER_CACHE_SECONDS = 0
+
 # Hashing cost is not what the tests exercise.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

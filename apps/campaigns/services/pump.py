@@ -37,7 +37,8 @@ class CampaignBroken(Exception):
 
 
 def _locked(campaign_id: int, skip_locked: bool) -> Campaign | None:
-    rows = Campaign.objects.select_for_update(skip_locked=skip_locked).filter(pk=campaign_id)
+    rows = Campaign.objects.select_for_update(skip_locked=skip_locked, of=("self",))
+    rows = rows.filter(pk=campaign_id)
     return rows.select_related("program").first()
 
 
@@ -79,8 +80,11 @@ def _jobs_give(campaign: Campaign, now: datetime) -> int:
     first, interval, count = _slots(campaign, now)
     if not count:
         return 0
-    rows = unscheduled(campaign.id).select_related("program", "contact", "account")
-    specs, sendable, failed = _specs(campaign, list(rows.order_by("id")[:count]), first, interval)
+    # Ids first: joining program, contact and account before the top-N sort would join every
+    # pending row of a 100,000-contact campaign (0.8 s); this way only the window's rows.
+    ids = list(unscheduled(campaign.id).order_by("id").values_list("id", flat=True)[:count])
+    rows = Transmission.objects.filter(id__in=ids).select_related("program", "contact", "account")
+    specs, sendable, failed = _specs(campaign, list(rows.order_by("id")), first, interval)
     for reason, ids in failed.items():  # never left pending: failed, with the reason
         Transmission.objects.filter(pk__in=ids).update(status=TxStatus.FAILED, response=reason)
     if specs:
@@ -138,8 +142,8 @@ def campaign_pump(*, campaign_id: int, now: datetime | None = None, skip_locked=
         return given
 
 
-def campaigns_pump(*, now: datetime | None = None) -> int:
-    """Pump every running campaign (the beat task); one campaign's error spares the others."""
+def running_campaigns_pump(*, now: datetime | None = None) -> int:
+    """Pump every running campaign; one campaign's error spares the others."""
     total = 0
     running = Campaign.objects.filter(status=Campaign.Status.RUNNING).values_list("id", flat=True)
     for campaign_id in list(running):

@@ -3,6 +3,9 @@
 The lease (a token plus an expiry) makes the end exactly-once: only the holder of the current
 token may finish the job, so a worker whose lease was rescued by the sweeper cannot
 overwrite the outcome of the retry.
+
+Hot path, so the writes are few: the lease (1 UPDATE), the job (1 SELECT), the attempt
+(1 INSERT), then one transaction for the end: attempt, job and its events together.
 """
 
 import logging
@@ -16,9 +19,8 @@ from django.utils import timezone
 
 from apps.delivery.gateways.base import DeliveryError, Message, Outcome
 from apps.delivery.gateways.registry import gateway_class
-from apps.delivery.models import Attempt, Job
+from apps.delivery.models import Attempt, Event, Job
 from apps.delivery.services.backoff import retry_delay
-from apps.delivery.services.events import event_record
 from apps.delivery.services.receipts import payload_with_receipt_url
 from apps.delivery.signals import job_finished, job_pre_send
 from apps.providers.selectors import provider_choose
@@ -46,30 +48,39 @@ def job_execute(*, job_id: int) -> str | None:
     if token is None:
         return None
     job = Job.objects.select_related("client").get(pk=job_id)
-    event_record(job_id=job.id, kind="started", attempt=job.attempts_made)
-    # A face may have reserved this attempt's row already (the Comms face answers a spool id
-    # when a transmission is sent, before any worker runs it).
-    attempt, created = Attempt.objects.get_or_create(job=job, number=job.attempts_made)
-    if not created:
-        attempt.outcome, attempt.started_at = Attempt.Outcome.STARTED, timezone.now()
-        attempt.save(update_fields=["outcome", "started_at"])
+    started = Event(job=job, kind="started", at=job.started_at, data={"attempt": job.attempts_made})
     try:
-        outcome = _deliver(job, attempt)
+        provider, gateway_cls = _route(job)
     except DeliveryError as error:
-        return _job_fail(job, attempt, token, error)
+        return _job_fail(job, _attempt_open(job, None, ""), token, error, started)
+    attempt = _attempt_open(job, provider, gateway_cls.__name__)
+    try:
+        outcome = gateway_cls(provider).send(_message(job, attempt))
+    except DeliveryError as error:
+        return _job_fail(job, attempt, token, error, started)
     except Exception as exc:  # a bug or an unexpected vendor library error: retry, never lose
         logger.exception("job %s: unexpected error", job.uuid)
         error = DeliveryError(f"internal error: {exc}", permanent=False, reason="internal_error")
-        return _job_fail(job, attempt, token, error)
-    return _job_succeed(job, attempt, token, outcome)
+        return _job_fail(job, attempt, token, error, started)
+    return _job_succeed(job, attempt, token, outcome, started)
 
 
-def _previous_provider_failed(job: Job) -> int | None:
-    last = job.attempts.exclude(number=job.attempts_made).order_by("-number").first()
-    return last.provider_id if last and last.outcome == Attempt.Outcome.FAILED else None
+def _attempt_open(job: Job, provider, gateway: str) -> Attempt:
+    """This try's row. A face may have reserved it already (the Comms face answers a spool id
+    when a transmission is sent, before any worker runs it)."""
+    fields = {"provider": provider, "gateway": gateway, "outcome": Attempt.Outcome.STARTED,
+              "started_at": job.started_at}  # fmt: skip
+    if job.meta.get("reserved_attempt") == job.attempts_made:
+        attempt = Attempt.objects.get(job=job, number=job.attempts_made)
+        for name, value in fields.items():
+            setattr(attempt, name, value)
+        attempt.save(update_fields=list(fields))
+        return attempt
+    return Attempt.objects.create(job=job, number=job.attempts_made, **fields)
 
 
-def _deliver(job: Job, attempt: Attempt) -> Outcome:
+def _route(job: Job):
+    """(provider, gateway class) for this try; the faces' pre-send checks run first."""
     job_pre_send.send(sender=Job, job=job)
     provider = _provider_for(job)
     kind = provider.type if provider else "webhook"
@@ -78,11 +89,13 @@ def _deliver(job: Job, attempt: Attempt) -> Outcome:
         raise DeliveryError(
             f"no {job.channel} gateway of type {kind!r}", permanent=True, reason="no_gateway"
         )
-    attempt.provider, attempt.gateway = provider, gateway_cls.__name__
-    attempt.save(update_fields=["provider", "gateway"])
+    return provider, gateway_cls
+
+
+def _message(job: Job, attempt: Attempt) -> Message:
     # SMS vendors report delivery to this attempt's receipt URL (when FUSION_PUBLIC_URL is set).
     payload = payload_with_receipt_url(job=job, attempt=attempt, payload=_payload_for_send(job))
-    message = Message(
+    return Message(
         job_id=str(job.uuid),
         channel=job.channel,
         payload=payload,
@@ -90,7 +103,13 @@ def _deliver(job: Job, attempt: Attempt) -> Outcome:
         attempt=job.attempts_made,
         client_id=job.client_id,
     )
-    return gateway_cls(provider).send(message)
+
+
+def _previous_provider_failed(job: Job) -> int | None:
+    if job.attempts_made <= 1:
+        return None
+    last = job.attempts.exclude(number=job.attempts_made).order_by("-number").first()
+    return last.provider_id if last and last.outcome == Attempt.Outcome.FAILED else None
 
 
 def _provider_for(job: Job):
@@ -122,86 +141,90 @@ def _attempt_close(attempt: Attempt, **fields) -> None:
     fields["ended_at"] = timezone.now()
     for name, value in fields.items():
         setattr(attempt, name, value)
-    attempt.save()
+    attempt.save(update_fields=list(fields))
 
 
-def _job_succeed(job: Job, attempt: Attempt, token, outcome: Outcome) -> str | None:
-    _attempt_close(
-        attempt,
-        outcome=Attempt.Outcome.SUCCEEDED,
-        connected_at=timezone.now(),
-        provider_message_id=outcome.provider_message_id[:255],
-        request=outcome.request,
-        response=outcome.response,
-    )
+def _job_succeed(job: Job, attempt: Attempt, token, outcome: Outcome, started: Event):
     result = {"provider_message_id": outcome.provider_message_id, "delivered": outcome.delivered}
     result.update({"response": outcome.response} if outcome.response else {})
-    return _job_end(job, token, Job.Status.SUCCEEDED, result=result, last_error="", reason="")
+    with transaction.atomic():
+        _attempt_close(
+            attempt,
+            outcome=Attempt.Outcome.SUCCEEDED,
+            connected_at=timezone.now(),
+            provider_message_id=outcome.provider_message_id[:255],
+            request=outcome.request,
+            response=outcome.response,
+        )
+        return _job_end(
+            job, token, Job.Status.SUCCEEDED, started, result=result, last_error="", reason=""
+        )
 
 
-def _job_fail(job: Job, attempt: Attempt, token, error: DeliveryError) -> str | None:
-    _attempt_close(
-        attempt,
-        outcome=Attempt.Outcome.FAILED,
-        error=str(error)[:2000],
-        reason=error.reason,
-        permanent=error.permanent,
-        response=error.response,
-    )
-    if not error.permanent and job.attempts_made < job.attempts_allowed:
-        delay = retry_delay(attempt=job.attempts_made, hook=job.origin == "hook")
-        changed = Job.objects.filter(
-            pk=job.pk, lease_token=token, status=Job.Status.RUNNING
-        ).update(
-            status=Job.Status.RETRYING,
-            run_at=timezone.now() + delay,
-            lease_token=None,
-            lease_expires_at=None,
+def _job_fail(job: Job, attempt: Attempt, token, error: DeliveryError, started: Event):
+    with transaction.atomic():
+        _attempt_close(
+            attempt,
+            outcome=Attempt.Outcome.FAILED,
+            error=str(error)[:2000],
+            reason=error.reason,
+            permanent=error.permanent,
+            response=error.response,
+        )
+        if not error.permanent and job.attempts_made < job.attempts_allowed:
+            return _job_retry_later(job, token, error, started)
+        return _job_end(
+            job,
+            token,
+            Job.Status.FAILED,
+            started,
             last_error=str(error)[:2000],
             reason=error.reason,
         )
-        if changed:
-            event_record(
-                job_id=job.id,
-                kind="retrying",
-                reason=error.reason,
-                delay_seconds=round(delay.total_seconds(), 1),
-            )
-        return Job.Status.RETRYING if changed else None
-    return _job_end(
-        job, token, Job.Status.FAILED, last_error=str(error)[:2000], reason=error.reason
+
+
+def _job_retry_later(job: Job, token, error: DeliveryError, started: Event) -> str | None:
+    delay = retry_delay(attempt=job.attempts_made, hook=job.origin == "hook")
+    changed = Job.objects.filter(pk=job.pk, lease_token=token, status=Job.Status.RUNNING).update(
+        status=Job.Status.RETRYING, run_at=timezone.now() + delay, lease_token=None,
+        lease_expires_at=None, last_error=str(error)[:2000], reason=error.reason,
+    )  # fmt: skip
+    if not changed:
+        Event.objects.bulk_create([started, Event(job=job, kind="lease_lost")])
+        return None
+    retrying = {"reason": error.reason, "delay_seconds": round(delay.total_seconds(), 1)}
+    Event.objects.bulk_create([started, Event(job=job, kind="retrying", data=retrying)])
+    return Job.Status.RETRYING
+
+
+def _job_end(job: Job, token, status: str, started: Event, **fields) -> str | None:
+    """running → a final state, only for the current lease holder; then events and hooks.
+    Runs inside the caller's transaction, with the attempt's end."""
+    now = timezone.now()
+    changed = Job.objects.filter(pk=job.pk, lease_token=token, status=Job.Status.RUNNING).update(
+        status=status, finished_at=now, lease_token=None, lease_expires_at=None, **fields
     )
-
-
-def _job_end(job: Job, token, status: str, **fields) -> str | None:
-    """running → a final state, only for the current lease holder; then events and hooks."""
-    with transaction.atomic():
-        changed = Job.objects.filter(
-            pk=job.pk, lease_token=token, status=Job.Status.RUNNING
-        ).update(
-            status=status,
-            finished_at=timezone.now(),
-            lease_token=None,
-            lease_expires_at=None,
-            **fields,
-        )
-        if not changed:
-            event_record(job_id=job.id, kind="lease_lost")
-            return None
-        event_record(job_id=job.id, kind=status, reason=fields.get("reason", ""))
-        job_final_effects(job_id=job.id)
+    if not changed:
+        Event.objects.bulk_create([started, Event(job=job, kind="lease_lost")])
+        return None
+    final = Event(job=job, kind=status, data={"reason": fields.get("reason", "")})
+    Event.objects.bulk_create([started, final])
+    for name, value in {"status": status, "finished_at": now, **fields}.items():
+        setattr(job, name, value)
+    job_final_effects(job=job)
     return status
 
 
-def job_final_effects(*, job_id: int) -> None:
-    """What every final state triggers, inside its transaction: callbacks, then the signal."""
+def job_final_effects(*, job: Job) -> None:
+    """What every final state triggers, inside its transaction: callbacks, then the signal.
+    ``job`` must carry its final fields (status, result or error)."""
     from apps.delivery.services.hooks import hooks_schedule
 
-    hooks_schedule(job_id=job_id)
-    transaction.on_commit(lambda: job_finished_announce(job_id=job_id))
+    hooks_schedule(job=job)
+    transaction.on_commit(lambda: job_finished.send(sender=Job, job=job))
 
 
 def job_finished_announce(*, job_id: int) -> None:
-    """Tell the faces (job_finished signal) that a job reached its final state."""
-    job = Job.objects.get(pk=job_id)
-    job_finished.send(sender=Job, job=job)
+    """Send the job_finished signal again for a job whose outcome changed after its end
+    (a delivery receipt saying it was not delivered)."""
+    job_finished.send(sender=Job, job=Job.objects.get(pk=job_id))

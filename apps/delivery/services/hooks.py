@@ -57,11 +57,10 @@ def hook_body(job: Job, event: str) -> dict:
     return body
 
 
-def hooks_schedule(*, job_id: int) -> list[Job]:
+def hooks_schedule(*, job: Job) -> list[Job]:
     """Create the callback jobs a finished job asked for (none for callbacks themselves)."""
     from apps.delivery.services.jobs import JobSpec, jobs_create
 
-    job = Job.objects.get(pk=job_id)
     if job.origin == "hook":  # a callback ended: note it in the history of the job it reports
         if job.parent_id:
             event_record(

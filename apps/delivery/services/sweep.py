@@ -54,7 +54,7 @@ def _job_rescue(job: Job, now) -> int:
             )
             event_record(job_id=job.pk, kind="rescued", rescues=rescues, gave_up=give_up)
             if give_up:
-                job_final_effects(job_id=job.pk)
+                job_final_effects(job=Job.objects.get(pk=job.pk))
     return changed
 
 

@@ -1,0 +1,54 @@
+"""Back-office pages of video cases, with their members inline."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.utils.html import format_html
+
+from apps.accounts.admin import TenantAdminMixin
+from apps.accounts.tenancy import queryset_for_user
+from apps.cases.links import join_url_of
+from apps.cases.models import Case, CaseMember
+from apps.cases.numbering import task_num_allocate
+
+
+class CaseMemberInline(admin.TabularInline):
+    model = CaseMember
+    extra = 0
+    fields = ["role", "user", "title", "name", "id_num", "phone", "email", "join_link"]
+    readonly_fields = ["join_link"]
+
+    @admin.display(description="Join link")
+    def join_link(self, member: CaseMember) -> str:
+        if not member.pk:
+            return "(after saving)"
+        url = join_url_of(member)
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        """Moderators are chosen among the users the staff member may see."""
+        if db_field.name == "user":
+            kwargs["queryset"] = queryset_for_user(get_user_model().objects.all(), request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Case)
+class CaseAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """Cases of the staff member's client (every client's for global staff)."""
+
+    inlines = [CaseMemberInline]
+    list_display = [
+        "task_num", "client", "out_task_num", "business_id", "task_type", "room_type",
+        "task_time", "status", "task_notify",
+    ]  # fmt: skip
+    list_filter = ["status", "room_type", "task_type", "client"]
+    search_fields = ["task_num", "out_task_num"]
+    date_hierarchy = "task_time"
+    readonly_fields = ["task_num", "status_changed_at", "created_by", "created_at", "updated_at"]
+    list_select_related = ["client"]
+
+    def save_model(self, request, obj: Case, form, change) -> None:
+        """A case created here gets the next task number and its creator."""
+        if not change:
+            obj.task_num = task_num_allocate()
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
