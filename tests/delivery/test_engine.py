@@ -248,3 +248,23 @@ def test_a_reserved_attempt_is_the_one_the_worker_uses(
     run_engine(django_capture_on_commit_callbacks)
     reserved.refresh_from_db()
     assert reserved.outcome == "succeeded" and job.attempts.count() == 1
+
+
+def test_at_the_broker_cap_room_reopens_only_after_a_tenth_has_drained(
+    tenant, settings, django_capture_on_commit_callbacks
+):
+    settings.FUSION_DISPATCH_MAX_QUEUED = 20
+    for _ in range(30):
+        _sms(tenant, priority=0)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert dispatch_once() == 20
+    Job.objects.filter(pk__in=Job.objects.filter(status="queued").values("pk")[:1]).update(
+        status="succeeded"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert dispatch_once() == 0  # one freed slot is not worth a claim
+    Job.objects.filter(pk__in=Job.objects.filter(status="queued").values("pk")[:1]).update(
+        status="succeeded"
+    )
+    with django_capture_on_commit_callbacks(execute=False):
+        assert dispatch_once() == 2
