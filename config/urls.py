@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/", include("apps.campaigns.api.urls")),
     *auth_urlpatterns,
     path("video/", include("apps.cases.api.urls")),  # Video cases face
+    path("client/", include("apps.callbacks.api.urls")),  # Callbacks face
     path("", include("apps.jobs.api.urls")),  # Queue face: /queue/, /schedule/, …
 ]
 

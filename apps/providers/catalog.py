@@ -18,7 +18,8 @@ PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
     "sandbox": CHANNELS,
     "http": (SMS,),
     "msg91": (SMS,),
-    "twilio": (SMS,),  # voice arrives with the Callbacks face (issue 5)
+    "twilio": (SMS, VOICE),  # voice: two-leg callback calls (apps.callbacks)
+    "simulator": (VOICE,),  # telephony simulator for callback calls (apps.callbacks)
     "kannel": (SMS,),
     "smtp": (EMAIL,),
     "fcm": (PUSH,),

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "apps.transmissions",
     "apps.campaigns",
     "apps.cases",
+    "apps.callbacks",
 ]
 
 MIDDLEWARE = [
@@ -301,6 +302,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "system.campaigns_pump",
         "schedule": 5.0,
         "options": {"queue": "system", "expires": 10},
+    },
+    # Due callback tasks, within each task scheduler's concurrency, interval and ASR limits.
+    "callbacks-pump": {
+        "task": "system.callbacks_pump",
+        "schedule": 1.0,
+        "options": {"queue": "system", "expires": 5},
     },
 }
 

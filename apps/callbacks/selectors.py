@@ -1,0 +1,48 @@
+"""Reads of the Callbacks face, scoped to the client in the path."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from apps.accounts.models import Client
+from apps.accounts.tenancy import user_sees_all_clients
+from apps.callbacks.models import CallRecord, CallTask, TaskScheduler
+
+
+def client_of_path(*, user, client_id: int) -> Client:
+    """The path's client when the caller may act for it; 404 otherwise (like a missing one)."""
+    if not user_sees_all_clients(user) and user.client_id != client_id:
+        raise Http404
+    client = Client.objects.filter(pk=client_id).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def scheduler_list(*, client_id: int) -> QuerySet[TaskScheduler]:
+    return TaskScheduler.objects.filter(client_id=client_id).order_by("id")
+
+
+def scheduler_get(*, client_id: int, scheduler_id: int) -> TaskScheduler:
+    scheduler = scheduler_list(client_id=client_id).filter(pk=scheduler_id).first()
+    if scheduler is None:
+        raise Http404
+    return scheduler
+
+
+def task_list(*, scheduler: TaskScheduler, status: str | None = None) -> QuerySet[CallTask]:
+    tasks = CallTask.objects.filter(scheduler=scheduler, client_id=scheduler.client_id)
+    return (tasks.filter(status=status) if status else tasks).order_by("id")
+
+
+def task_get(*, scheduler: TaskScheduler, task_id: int) -> CallTask:
+    task = task_list(scheduler=scheduler).filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def call_record_get(*, client_id: int, call_uuid) -> CallRecord:
+    record = CallRecord.objects.filter(client_id=client_id, uuid=call_uuid).first()
+    if record is None:
+        raise Http404
+    return record
