@@ -80,13 +80,19 @@ def user_delete(*, user: User) -> None:
 
 
 def _sandbox_provider_ensure(client: Client) -> None:
-    """Give a client without providers a sandbox one for every channel (the embedded default)."""
+    """Give a client without providers sandbox ones for every channel (the embedded default)."""
     from apps.providers.catalog import SERVICE_FLAGS, flag_of_channels
     from apps.providers.models import Provider
 
     if not Provider.objects.filter(client=client).exists():
-        flag = flag_of_channels(SERVICE_FLAGS)
+        # Calls go to the telephony simulator (answers, rings, hangs up like a network);
+        # every other channel to the sandbox outbox.
+        flag = flag_of_channels([c for c in SERVICE_FLAGS if c != "voice"])
         Provider.objects.create(client=client, name="Sandbox", type="sandbox", service_flag=flag)
+        voice = flag_of_channels(["voice"])
+        Provider.objects.create(
+            client=client, name="Simulator", type="simulator", service_flag=voice
+        )
 
 
 @transaction.atomic

@@ -21,14 +21,15 @@ def test_bootstrap_creates_client_admin_and_sandbox_and_is_idempotent():
     user = User.objects.get(username="boss")
     assert user.client == Client.objects.get(code="acme") and user.check_password(password)
     assert user.groups.filter(name="admin").exists() and user.is_staff
-    provider = Provider.objects.get(client=user.client)
-    assert provider.type == "sandbox" and provider.serves("sms") and provider.serves("webhook")
+    provider = Provider.objects.get(client=user.client, type="sandbox")
+    assert provider.serves("sms") and provider.serves("webhook") and not provider.serves("voice")
+    assert Provider.objects.get(client=user.client, type="simulator").serves("voice")
     again = io.StringIO()
     call_command(
         "client_bootstrap", "--client-code", "acme", "--username", "boss", "--sandbox", stdout=again
     )
     assert "generated password" not in again.getvalue()
-    assert Provider.objects.filter(client=user.client).count() == 1
+    assert Provider.objects.filter(client=user.client).count() == 2
 
 
 def test_bootstrap_takes_the_password_from_the_environment(monkeypatch):
