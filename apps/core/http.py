@@ -59,7 +59,11 @@ def url_check(url: str) -> None:
         raise BlockedDestination(f"only http and https URLs are allowed: {url[:100]!r}")
 
 
-def _checked(sock):
+def socket_peer_check(sock):
+    """Close and refuse a connected socket whose peer is not allowed; else return it.
+
+    The check is on the address actually connected, so DNS changing after a lookup cannot
+    slip past it (used for HTTP here and for SMTP by the email gateway)."""
     try:
         address_check(sock.getpeername()[0])
     except BlockedDestination:
@@ -70,12 +74,12 @@ def _checked(sock):
 
 class _GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self):
-        return _checked(super()._new_conn())
+        return socket_peer_check(super()._new_conn())
 
 
 class _GuardedHTTPSConnection(HTTPSConnection):
     def _new_conn(self):
-        return _checked(super()._new_conn())
+        return socket_peer_check(super()._new_conn())
 
 
 class _GuardedHTTPPool(HTTPConnectionPool):

@@ -19,7 +19,12 @@ from django.core.mail.backends.smtp import EmailBackend
 from django.template import Context, Engine, TemplateDoesNotExist, TemplateSyntaxError
 from django.utils.html import strip_tags
 
-from apps.core.http import BlockedDestination, ResponseTooLarge, address_check
+from apps.core.http import (
+    BlockedDestination,
+    ResponseTooLarge,
+    address_check,
+    socket_peer_check,
+)
 from apps.delivery.gateways.base import (
     DeliveryError,
     Gateway,
@@ -42,25 +47,15 @@ def _resolve(host: str, port: int) -> set[str]:
     return {info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)}
 
 
-def _peer_checked(sock):
-    """Close and refuse a socket whose peer is not allowed: DNS may change after _resolve."""
-    try:
-        address_check(sock.getpeername()[0])
-    except BlockedDestination:
-        sock.close()
-        raise
-    return sock
-
-
 class _GuardedSMTP(smtplib.SMTP):
     def _get_socket(self, host, port, timeout):
-        return _peer_checked(super()._get_socket(host, port, timeout))
+        return socket_peer_check(super()._get_socket(host, port, timeout))
 
 
 class _GuardedSMTPSSL(smtplib.SMTP_SSL):
     def _get_socket(self, host, port, timeout):
         # Check the TCP peer before the TLS handshake sends it anything.
-        sock = _peer_checked(smtplib.SMTP._get_socket(self, host, port, timeout))
+        sock = socket_peer_check(smtplib.SMTP._get_socket(self, host, port, timeout))
         return self.context.wrap_socket(sock, server_hostname=self._host)
 
 
