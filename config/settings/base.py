@@ -94,8 +94,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-# Admin URL fields read "example.com" as https://example.com (Django 6's default, opted in now).
-FORMS_URLFIELD_ASSUME_HTTPS = True
 WSGI_APPLICATION = "config.wsgi.application"
 # Every API path answers with and without a trailing slash (see apps.core.routing), so
 # Django must never redirect to add one: a redirected POST loses its body.
