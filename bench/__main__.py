@@ -1,4 +1,4 @@
-"""``python -m bench [--only execution,schedule,priority,enqueue] [--quick]``."""
+"""``python -m bench [--only execution,schedule,priority,enqueue,callbacks] [--quick]``."""
 
 from bench.runner import main
 

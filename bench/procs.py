@@ -96,14 +96,18 @@ def _celery(name: str, *args: str) -> Proc:
     return Proc(name, argv)
 
 
-def worker_start() -> Proc:
-    """The Procfile's ``worker``: queues high,default,low, 2 processes (+ bench.noop)."""
+def worker_start(concurrency: int = WORKER_CONCURRENCY) -> Proc:
+    """The Procfile's ``worker``: queues high,default,low, 2 processes (+ bench.noop).
+
+    ``concurrency`` is the Procfile's ``WORKER_CONCURRENCY``: a benchmark whose tasks hold a
+    process for seconds (a callback call) raises it instead of changing the default.
+    """
     return _celery(
         "worker",
         "-Q",
         "high,default,low",
         "--concurrency",
-        str(WORKER_CONCURRENCY),
+        str(concurrency),
         "-n",
         WORKER_NAME,
         "-I",
@@ -167,10 +171,10 @@ def web_wait_ready(proc: Proc, base_url: str, timeout: float = 60.0) -> None:
 
 
 @contextlib.contextmanager
-def engine(*, dispatcher: bool = True, ticker: bool = True):
+def engine(*, dispatcher: bool = True, ticker: bool = True, worker_concurrency: int | None = None):
     """The delivery workers (worker, urgent), the dispatcher and the ticker, ready, for a
-    ``with`` block — the Procfile's layout."""
-    started = [worker_start(), urgent_start()]
+    ``with`` block — the Procfile's layout (``worker_concurrency``: its WORKER_CONCURRENCY)."""
+    started = [worker_start(worker_concurrency or WORKER_CONCURRENCY), urgent_start()]
     names = [WORKER_NAME, URGENT_NAME]
     if dispatcher:
         started.append(dispatcher_start())

@@ -22,6 +22,8 @@ class Sizes:
     enqueue_seconds: float = 15.0
     enqueue_clients: int = 8
     enqueue_batch: int = 100
+    callbacks_tasks_high: int = 2_000  # call tasks at concurrent_task_limit 50
+    callbacks_tasks_low: int = 100  # at limit 5: 2,000 would take 2,000 × 1.75 s / 5 ≈ 12 min
 
 
 FULL = Sizes()
@@ -37,4 +39,6 @@ QUICK = Sizes(
     priority_backlog=5_000,
     priority_samples=10,
     enqueue_seconds=5.0,
+    callbacks_tasks_high=1_000,
+    callbacks_tasks_low=50,
 )
