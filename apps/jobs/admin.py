@@ -2,11 +2,12 @@
 
 from django.contrib import admin
 
+from apps.accounts.admin import TenantAdminMixin
 from apps.jobs.models import KeywordMapping, WhatsAppConsent
 
 
 @admin.register(KeywordMapping)
-class KeywordMappingAdmin(admin.ModelAdmin):
+class KeywordMappingAdmin(TenantAdminMixin, admin.ModelAdmin):
     """Clients' keyword dictionaries (written by POST /mapping/)."""
 
     list_display = ["keyword", "client", "updated_at"]
@@ -17,7 +18,7 @@ class KeywordMappingAdmin(admin.ModelAdmin):
 
 
 @admin.register(WhatsAppConsent)
-class WhatsAppConsentAdmin(admin.ModelAdmin):
+class WhatsAppConsentAdmin(TenantAdminMixin, admin.ModelAdmin):
     """The latest WhatsApp consent per client and key; opted-out keys get no WhatsApp."""
 
     list_display = ["cache_key", "client", "state", "updated_at"]
