@@ -21,6 +21,7 @@ from rest_framework.exceptions import NotFound
 
 from apps.contacts.models import Contact
 from apps.contacts.phones import InvalidPhone, phone_normalise, region_for_client
+from apps.contacts.services import contact_create
 from apps.delivery.services.jobs import JobSpec, jobs_create
 from apps.programs.inbound import (
     PDF,
@@ -120,7 +121,7 @@ def _sender_contact(client, message: InboundMessage) -> Contact | None:
     if not address:
         return None
     found = Contact.objects.filter(client=client, **lookup).order_by("id").first()
-    return found or Contact.objects.create(client=client, **fields)
+    return found or contact_create(client_id=client.id, **fields)
 
 
 def _phone_of(sender: str, client) -> str:

@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError
 from apps.accounts.models import Account
 from apps.contacts.models import Contact
 from apps.contacts.phones import InvalidPhone, phone_normalise, region_for_client
+from apps.contacts.services import contact_create
 from apps.programs.models import Program
 
 
@@ -23,8 +24,11 @@ def _contact_from(request, data: dict) -> Contact:
             phone = phone_normalise(phone, region=region_for_client(request.user.client))
         except InvalidPhone as exc:
             raise ValidationError({"phone": [str(exc)]}) from exc
-    return Contact.objects.create(
-        client_id=request.user.client_id, phone=phone, email=data.get("email", "")
+    return contact_create(
+        client_id=request.user.client_id,
+        created_by=request.user,
+        phone=phone,
+        email=data.get("email", ""),
     )
 
 
