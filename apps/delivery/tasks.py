@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from apps.delivery.services.dispatch import dispatch_due, dispatch_kick_clear
-from apps.delivery.services.execute import job_execute
+from apps.delivery.services.execute import jobs_execute
 from apps.delivery.services.sweep import leases_rescue, queued_republish
 
 
@@ -16,9 +16,8 @@ def dispatch_due_task() -> int:
 
 @shared_task(name="delivery.execute_batch", ignore_result=True)
 def job_execute_batch_task(job_ids: list[int]) -> None:
-    """Run a few jobs of one priority, one after another."""
-    for job_id in job_ids:
-        job_execute(job_id=job_id)
+    """Run a few jobs of one priority as one batch (one lease, bulk writes)."""
+    jobs_execute(job_ids=job_ids)
 
 
 @shared_task(name="system.leases_rescue", ignore_result=True)

@@ -11,7 +11,7 @@ from apps.providers.models import Provider
 _CACHE: dict[int, tuple[float, list[Provider]]] = {}
 
 
-def _active_providers(client_id: int) -> list[Provider]:
+def providers_active(client_id: int) -> list[Provider]:
     """The client's active providers, kept per process for FUSION_PROVIDER_CACHE_SECONDS: a
     worker delivering thousands of jobs a minute need not read the same rows for each."""
     ttl = settings.FUSION_PROVIDER_CACHE_SECONDS
@@ -24,10 +24,14 @@ def _active_providers(client_id: int) -> list[Provider]:
     return rows
 
 
-def provider_candidates(*, client_id: int, channel: str) -> list[Provider]:
-    """Active providers of the client that serve ``channel``, lightest first."""
+def provider_candidates(
+    *, client_id: int, channel: str, active: list[Provider] | None = None
+) -> list[Provider]:
+    """Active providers of the client that serve ``channel``, lightest first. ``active``: the
+    client's active providers when the caller has them already (a batch of jobs)."""
     flag = SERVICE_FLAGS[channel]
-    return [p for p in _active_providers(client_id) if p.service_flag & flag]
+    rows = providers_active(client_id) if active is None else active
+    return [p for p in rows if p.service_flag & flag]
 
 
 def provider_choose(
@@ -37,6 +41,7 @@ def provider_choose(
     pinned: str | int | None = None,
     avoid_id: int | None = None,
     rng: random.Random | None = None,
+    active: list[Provider] | None = None,
 ) -> Provider | None:
     """Pick a provider, or None when the client has none for the channel.
 
@@ -46,7 +51,7 @@ def provider_choose(
     - Otherwise a weighted draw where a lighter weight is chosen more often
       (probability proportional to 1 / (weight + 1)), as the spec says.
     """
-    candidates = provider_candidates(client_id=client_id, channel=channel)
+    candidates = provider_candidates(client_id=client_id, channel=channel, active=active)
     if pinned not in (None, ""):
         key = str(pinned).lower()
         candidates = [p for p in candidates if key in (str(p.id), p.name.lower(), p.type.lower())]

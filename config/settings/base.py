@@ -206,6 +206,9 @@ FUSION_ATTACHMENT_MAX_BYTES = env_int("FUSION_ATTACHMENT_MAX_BYTES", 10 * 1024 *
 # gateway for delivery receipts at {FUSION_PUBLIC_URL}/api/receipts/…, and providers show an
 # absolute inbound URL. Empty: no delivery receipts are requested.
 FUSION_PUBLIC_URL = os.environ.get("FUSION_PUBLIC_URL", "").rstrip("/")
+# Signed media URLs ({FUSION_PUBLIC_URL}/api/media/{token}/{name}) that fax and voice vendors
+# fetch a stored document or recording from stay valid this many seconds.
+FUSION_MEDIA_URL_SECONDS = env_int("FUSION_MEDIA_URL_SECONDS", 24 * 3600)
 # Video cases (apps.cases): each member's join link; {token} (required), {task_num} and {role}
 # are filled in. Codes from POST /video/getAuthCode live this many seconds.
 FUSION_VIDEO_JOIN_URL = os.environ.get(
@@ -320,9 +323,12 @@ FUSION_DISPATCH_MAX_QUEUED = env_int("FUSION_DISPATCH_MAX_QUEUED", 2000)  # per 
 # Jobs per Celery message, by priority (high runs alone so it never waits behind others).
 FUSION_EXECUTE_BATCH = {
     2: 1,
-    1: env_int("FUSION_EXECUTE_BATCH_DEFAULT", 5),
-    0: env_int("FUSION_EXECUTE_BATCH_LOW", 10),
+    1: env_int("FUSION_EXECUTE_BATCH_DEFAULT", 20),
+    0: env_int("FUSION_EXECUTE_BATCH_LOW", 50),
 }
+# A batch that runs longer than this (slow vendors) records what has finished so far and
+# extends the leases of the rest, so outcomes are never held back for long.
+FUSION_EXECUTE_FLUSH_SECONDS = float(os.environ.get("FUSION_EXECUTE_FLUSH_SECONDS", "0.5"))
 FUSION_LEASE_SECONDS = env_int("FUSION_LEASE_SECONDS", 45)
 FUSION_QUEUED_STALE_SECONDS = env_int("FUSION_QUEUED_STALE_SECONDS", 120)
 FUSION_MAX_RESCUES = env_int("FUSION_MAX_RESCUES", 3)

@@ -1,6 +1,7 @@
 """The engine in-process: claim order, execution, retries, failover, leases, cancel, hooks."""
 
 import random
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -8,7 +9,7 @@ from django.utils import timezone
 
 from apps.delivery.models import Attempt, Job, OutboxMessage
 from apps.delivery.services.dispatch import _claim, dispatch_once
-from apps.delivery.services.execute import job_execute, job_lease_take
+from apps.delivery.services.execute import job_execute, jobs_lease_take
 from apps.delivery.services.jobs import JobSpec, job_cancel, job_reschedule, job_retry, jobs_create
 from apps.delivery.services.sweep import leases_rescue, queued_republish
 from apps.providers.models import Provider
@@ -212,7 +213,8 @@ def test_expired_lease_is_rescued_and_the_old_holder_cannot_finish(
     job = _sms(tenant)
     with django_capture_on_commit_callbacks(execute=False):
         dispatch_once()
-    stale_token = job_lease_take(job_id=job.id)
+    stale_token = uuid.uuid4()
+    assert jobs_lease_take(job_ids=[job.id], token=stale_token)
     Attempt.objects.create(job=job, number=1)
     Job.objects.filter(pk=job.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
     assert leases_rescue() == 1

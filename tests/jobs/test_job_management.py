@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from apps.delivery.models import Job
 from apps.delivery.services.dispatch import dispatch_once
-from apps.delivery.services.execute import job_lease_take
+from apps.delivery.services.execute import jobs_lease_take
 from apps.delivery.services.jobs import JobSpec, jobs_create
 from tests.conftest import api_client_for
 from tests.factories import UserFactory
@@ -37,7 +37,7 @@ def job_of(job_id: str) -> Job:
 def make_running(job_id: str, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=False):
         dispatch_once()
-    assert job_lease_take(job_id=job_of(job_id).id) is not None
+    assert jobs_lease_take(job_ids=[job_of(job_id).id], token=uuid.uuid4())
 
 
 @pytest.fixture

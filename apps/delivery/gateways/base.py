@@ -25,7 +25,9 @@ class Message:
     - whatsapp: ``to`` (E.164), ``text``, optional ``document`` {``url``, ``filename``}
     - webhook: ``url``, ``method``, ``args``, ``is_body``, ``headers``, ``timeout``,
       optional ``callback_url`` (post the response there), ``body`` (raw JSON to send)
-    - voice: ``to``, ``from``, ``text`` or ``recording_url``
+    - voice: ``a_number``/``b_number`` (two-leg callback calls), or ``to``, ``from`` and
+      ``text`` or ``stored_files`` (a WAV recording) for a voice message
+    - fax: ``to``, ``from``, ``header``, ``stored_files`` (PDFs), optional ``callback_url``
     """
 
     job_id: str
@@ -34,6 +36,9 @@ class Message:
     idempotency_key: str
     attempt: int = 1
     client_id: int | None = None
+    # The Attempt row's id, for gateways whose vendor reports back per attempt (Twilio voice
+    # status callbacks); None when the engine does not pass it.
+    attempt_id: int | None = None
 
 
 @dataclass
@@ -87,6 +92,14 @@ class Gateway:
 
     channel: ClassVar[str]
     type: ClassVar[str]
+    # True when ``send_many`` delivers many messages in one go (a bulk vendor call); the
+    # engine then hands it the consecutive messages of a batch that share its provider.
+    bulk: ClassVar[bool] = False
+
+    @classmethod
+    def bulk_for(cls, provider) -> bool:
+        """Whether this provider's messages may be sent together (see ``bulk``)."""
+        return cls.bulk
 
     def __init__(self, provider: Any | None):
         self.provider = provider
@@ -94,6 +107,16 @@ class Gateway:
 
     def send(self, message: Message) -> Outcome:  # pragma: no cover - the contract
         raise NotImplementedError
+
+    def send_many(self, messages: list[Message]) -> list["Outcome | DeliveryError"]:
+        """One result per message, in order: its Outcome or the DeliveryError it failed with."""
+        results: list[Outcome | DeliveryError] = []
+        for message in messages:
+            try:
+                results.append(self.send(message))
+            except DeliveryError as error:
+                results.append(error)
+        return results
 
     def http(self, method: str, url: str, **kwargs):
         """A request through the SSRF guard; network failures become transient errors."""

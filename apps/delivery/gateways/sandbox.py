@@ -26,30 +26,53 @@ def recipient_of(payload: dict) -> str:
 
 
 class SandboxGateway(Gateway):
-    """Records each message as an OutboxMessage; fails only when told to."""
+    """Records each message as an OutboxMessage; fails only when told to.
+
+    ``bulk``: the messages of a batch are recorded with one INSERT, as a vendor's bulk API
+    would take them in one request.
+    """
 
     type = "sandbox"
+    bulk = True
+
+    @classmethod
+    def bulk_for(cls, provider) -> bool:
+        # A scripted latency stands for a vendor answering message by message: send them one
+        # at a time, so a long batch still records progress and extends its leases.
+        return not (getattr(provider, "settings", None) or {}).get("latency_ms")
 
     def send(self, message: Message) -> Outcome:
+        result = self.send_many([message])[0]
+        if isinstance(result, DeliveryError):
+            raise result
+        return result
+
+    def send_many(self, messages: list[Message]) -> list[Outcome | DeliveryError]:
         from apps.delivery.models import OutboxMessage
 
-        recipient = recipient_of(message.payload)
-        if self.settings.get("latency_ms"):
-            time.sleep(float(self.settings["latency_ms"]) / 1000)
-        self._maybe_fail(message, recipient)
-        OutboxMessage.objects.create(
+        results, rows = [], []
+        for message in messages:
+            recipient = recipient_of(message.payload)
+            if self.settings.get("latency_ms"):
+                time.sleep(float(self.settings["latency_ms"]) / 1000)
+            try:
+                self._maybe_fail(message, recipient)
+            except DeliveryError as error:
+                results.append(error)
+                continue
+            rows.append(self._outbox_row(OutboxMessage, message, recipient))
+            results.append(_outcome(recipient))
+        OutboxMessage.objects.bulk_create(rows)
+        return results
+
+    def _outbox_row(self, model, message: Message, recipient: str):
+        return model(
             client_id=message.client_id,
             channel=message.channel,
             job_uuid=message.job_id,
             provider=self.provider,
             recipient=recipient[:255],
             payload=message.payload,
-        )
-        return Outcome(
-            provider_message_id=f"sandbox-{uuid.uuid4().hex[:16]}",
-            request={"recipient": recipient},
-            response={"sandbox": True},
-            delivered=True,
         )
 
     def _maybe_fail(self, message: Message, recipient: str) -> None:
@@ -67,6 +90,15 @@ class SandboxGateway(Gateway):
         )
         if rate and draw < rate:
             raise DeliveryError("sandbox: scripted failure", permanent=permanent, reason="sandbox")
+
+
+def _outcome(recipient: str) -> Outcome:
+    return Outcome(
+        provider_message_id=f"sandbox-{uuid.uuid4().hex[:16]}",
+        request={"recipient": recipient},
+        response={"sandbox": True},
+        delivered=True,
+    )
 
 
 for _channel in CHANNELS:

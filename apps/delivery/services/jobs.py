@@ -118,7 +118,7 @@ def _window_consolidate(job: Job, spec: JobSpec) -> Job:
 
 def job_cancel(*, job: Job) -> bool:
     """Cancel a job that has not started running; False when it is running or finished."""
-    from apps.delivery.services.execute import job_final_effects
+    from apps.delivery.services.finish import job_final_effects
 
     with transaction.atomic():
         changed = Job.objects.filter(pk=job.pk, status__in=CANCELLABLE).update(

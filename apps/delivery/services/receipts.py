@@ -17,8 +17,11 @@ from apps.core.signing import url_token, url_token_matches
 from apps.delivery.gateways.sms.receipts import DELIVERED, UNDELIVERED
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.events import event_record
+from apps.delivery.services.voice_status import payload_with_attempt_id
 
 _PURPOSE = "receipt"
+# Channels whose gateways pass the receipt URL on: SMS vendors, and Telnyx fax (webhook_url).
+_RECEIPT_CHANNELS = ("sms", "fax")
 
 
 def receipt_token_matches(attempt_id: int, token: str) -> bool:
@@ -34,9 +37,17 @@ def receipt_url(*, attempt_id: int) -> str:
 
 
 def payload_with_receipt_url(*, job: Job, attempt: Attempt, payload: dict) -> dict:
-    """The payload an SMS gateway gets: with this attempt's receipt URL as ``callback_url``,
-    unless receipts are off or the payload names its own (the job's sender wants them)."""
-    if job.channel != "sms" or payload.get("callback_url") or not settings.FUSION_PUBLIC_URL:
+    """The payload an SMS or fax gateway gets: with this attempt's receipt URL as
+    ``callback_url``, unless receipts are off or the payload names its own (the job's sender
+    wants them).
+
+    A two-leg voice call gets its ``attempt_id`` instead: Twilio's call status callbacks are
+    the voice counterpart of a receipt (``services/voice_status.py``)."""
+    if job.channel == "voice" and "a_number" in payload:
+        return payload_with_attempt_id(attempt=attempt, payload=payload)
+    if job.channel not in _RECEIPT_CHANNELS or payload.get("callback_url"):
+        return payload
+    if not settings.FUSION_PUBLIC_URL:
         return payload
     return {**payload, "callback_url": receipt_url(attempt_id=attempt.id)}
 
@@ -95,7 +106,7 @@ def _job_delivered(attempt: Attempt) -> None:
 
 def _job_undelivered(attempt: Attempt, detail: str) -> None:
     """succeeded → failed (reason ``undelivered``), conditionally; then job_finished again."""
-    from apps.delivery.services.execute import job_finished_announce
+    from apps.delivery.services.finish import job_finished_announce
 
     job_id = attempt.job_id
     changed = _latest_succeeded(attempt).update(

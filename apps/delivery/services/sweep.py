@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.dispatch import dispatch_kick, jobs_publish
 from apps.delivery.services.events import event_record
-from apps.delivery.services.execute import job_final_effects
+from apps.delivery.services.finish import job_final_effects
 
 
 def leases_rescue() -> int:
