@@ -23,7 +23,7 @@ urlpatterns = [
     path("api/", include("apps.contacts.api.urls")),
     path("api/", include("apps.programs.api.urls")),
     path("api/", include("apps.transmissions.api.urls")),
-    path("api/", include("apps.delivery.api.urls")),  # delivery receipts from vendors
+    path("api/", include("apps.delivery.api.urls")),  # vendors: delivery receipts, media
     path("api/", include("apps.campaigns.api.urls")),
     *auth_urlpatterns,
     path("video/", include("apps.cases.api.urls")),  # Video cases face

@@ -18,13 +18,14 @@ PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
     "sandbox": CHANNELS,
     "http": (SMS,),
     "msg91": (SMS,),
-    "twilio": (SMS, VOICE),  # voice: two-leg callback calls (apps.callbacks)
+    "twilio": (SMS, VOICE),  # voice: two-leg callback calls (apps.callbacks), voice messages
     "simulator": (VOICE,),  # telephony simulator for callback calls (apps.callbacks)
     "kannel": (SMS,),
     "smtp": (EMAIL,),
     "fcm": (PUSH,),
     "whatsapp_cloud": (WHATSAPP,),
     "webhook": (WEBHOOK,),
+    "telnyx": (FAX,),  # Telnyx Programmable Fax
 }
 
 

@@ -3,7 +3,8 @@
 Public like the inbound webhooks (vendors cannot sign in): the token, an HMAC of the attempt
 id (``apps.delivery.services.receipts``), is the credential; a wrong one answers 404 like a
 missing attempt. Twilio posts its status callback as a form; Kannel calls the dlr-url with
-GET and ``?type=%d``. Both methods are accepted, fields from the query and the body alike.
+GET and ``?type=%d``; Telnyx posts its fax webhooks as JSON (``data.event_type``). Both methods
+are accepted, fields from the query and the body alike.
 """
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -19,12 +20,17 @@ from apps.delivery.services.receipts import attempt_receipt_record, receipt_toke
 
 
 class ReceiptSerializer(serializers.Serializer):
-    """Twilio's status callback fields, or Kannel's report ``type``."""
+    """Twilio's status callback fields, Kannel's report ``type`` or Telnyx's fax event."""
 
     MessageStatus = serializers.CharField(required=False, help_text="Twilio")
     SmsStatus = serializers.CharField(required=False, help_text="Twilio (older name)")
     ErrorCode = serializers.CharField(required=False, help_text="Twilio, when it failed")
     type = serializers.IntegerField(required=False, help_text="Kannel: 1, 2, 4, 8 or 16")
+    data = serializers.JSONField(
+        required=False,
+        help_text="Telnyx fax webhook (JSON): event_type fax.delivered or fax.failed, "
+        "payload.failure_reason",
+    )
 
 
 class ReceiptAnswerSerializer(serializers.Serializer):

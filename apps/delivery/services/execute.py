@@ -168,6 +168,7 @@ def _message(run: JobRun) -> Message:
         payload=payload,
         idempotency_key=f"{job.uuid}",
         attempt=job.attempts_made,
+        attempt_id=run.attempt.pk,
         client_id=job.client_id,
     )
 

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.core.bulk import rows_update
 from apps.delivery.gateways.base import DeliveryError, Outcome
 from apps.delivery.models import Attempt, Event, Job
 from apps.delivery.services.backoff import retry_delay
@@ -60,8 +61,8 @@ def runs_finish(*, runs: list[JobRun], token, renew_ids=()) -> dict[int, str | N
             statuses[run.job.pk] = _job_close(run, now, events) if run.job.pk in ours else None
             if run.job.pk not in ours:
                 events.append(Event(job=run.job, kind="lease_lost"))
-        Attempt.objects.bulk_update([run.attempt for run in runs], ATTEMPT_END_FIELDS)
-        Job.objects.bulk_update([run.job for run in runs if run.job.pk in ours], JOB_END_FIELDS)
+        rows_update(Attempt, [run.attempt for run in runs], ATTEMPT_END_FIELDS)
+        rows_update(Job, [run.job for run in runs if run.job.pk in ours], JOB_END_FIELDS)
         Event.objects.bulk_create(events)
         _leases_renew(renew_ids, token, now)
         for run in runs:

@@ -90,11 +90,11 @@ class EnqueueView(QueueFaceView):
             )
             if replay is not None:  # answered before: no validation, no writes
                 return Response({"code": 200, "job_ids": replay})
-        tasks = s.tasks_validate(request.data, self.task_serializer)
+        specs = s.tasks_validate(request.data, self.task_serializer)
         job_ids = services.queue_submit(
             client_id=client_id,
             endpoint=self.endpoint,
-            specs=[task.to_spec() for task in tasks],
+            specs=specs,
             idempotency_key=key,
             body_sha256=fingerprint,
         )

@@ -1,5 +1,6 @@
-"""Delivery reports of the SMS vendors, read into one vocabulary: delivered, undelivered or
-pending (not final yet). The engine records them (``apps.delivery.services.receipts``).
+"""Delivery reports of the SMS vendors (and Telnyx's fax webhooks), read into one vocabulary:
+delivered, undelivered or pending (not final yet). The engine records them
+(``apps.delivery.services.receipts``).
 
 No gateway lives here; the registry imports this module like any other and finds nothing to
 register.
@@ -20,6 +21,8 @@ TWILIO_FINAL = {
 # Kannel's dlr-url ``type`` (%d): 1 delivered to phone, 2 not delivered, 16 rejected by the
 # SMSC; 4 (queued on the SMSC) and 8 (accepted by the SMSC) are intermediate.
 KANNEL_FINAL = {1: DELIVERED, 2: UNDELIVERED, 16: UNDELIVERED}
+# Telnyx fax webhooks: fax.queued, fax.media.processed, fax.sending.started are intermediate.
+TELNYX_FAX_FINAL = {"fax.delivered": DELIVERED, "fax.failed": UNDELIVERED}
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,12 @@ class Receipt:
 
 
 def receipt_read(fields: dict) -> Receipt | None:
-    """A Twilio status callback (``MessageStatus`` or ``SmsStatus``, ``ErrorCode``) or a
-    Kannel delivery report (``type``); None when the fields are neither."""
+    """A Twilio status callback (``MessageStatus`` or ``SmsStatus``, ``ErrorCode``), a
+    Kannel delivery report (``type``) or a Telnyx fax webhook (JSON ``data.event_type``);
+    None when the fields are none of these."""
+    event = fields.get("data")
+    if isinstance(event, dict) and str(event.get("event_type") or "").startswith("fax."):
+        return _telnyx_fax(event)
     status = str(fields.get("MessageStatus") or fields.get("SmsStatus") or "").strip().lower()
     if status:
         code = fields.get("ErrorCode")
@@ -40,3 +47,12 @@ def receipt_read(fields: dict) -> Receipt | None:
     if kind.isdigit():
         return Receipt(KANNEL_FINAL.get(int(kind), PENDING), f"kannel dlr type {kind}")
     return None
+
+
+def _telnyx_fax(event: dict) -> Receipt:
+    """``{"event_type": "fax.failed", "payload": {"failure_reason": …}}`` → a receipt."""
+    kind = str(event.get("event_type"))
+    payload = event.get("payload") if isinstance(event.get("payload"), dict) else {}
+    reason = payload.get("failure_reason")
+    detail = f"telnyx {kind}" + (f" ({reason})" if reason else "")
+    return Receipt(TELNYX_FAX_FINAL.get(kind, PENDING), detail)

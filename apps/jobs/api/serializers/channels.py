@@ -34,9 +34,10 @@ class DigitsField(serializers.CharField):
 
 
 class ChannelDataSerializer(serializers.Serializer):
-    """Base: ``context["kind"]`` is the task's catalog row; ``payload()`` the gateway shape."""
+    """Base: ``context["kind"]`` is the task's catalog row; ``payload(data)`` turns validated
+    data into the gateway shape."""
 
-    def payload(self) -> dict:  # pragma: no cover - every channel defines it
+    def payload(self, data: dict) -> dict:  # pragma: no cover - every channel defines it
         raise NotImplementedError
 
 
@@ -74,8 +75,7 @@ class SmsDataSerializer(PhoneContactMixin, ChannelDataSerializer):
             raise serializers.ValidationError({"message": ["Give a message (or an otp)."]})
         return attrs
 
-    def payload(self) -> dict:
-        data = self.validated_data
+    def payload(self, data: dict) -> dict:
         optional = {
             "sender": data.get("senderId"),
             "otp": data.get("otp"),
@@ -110,8 +110,7 @@ class EmailDataSerializer(ChannelDataSerializer):
             raise serializers.ValidationError({"message": ["Give a message or a template."]})
         return attrs
 
-    def payload(self) -> dict:
-        data = self.validated_data
+    def payload(self, data: dict) -> dict:
         body = {
             "to": data["to"],
             "cc": data.get("cc", []),
@@ -144,8 +143,7 @@ class PushDataSerializer(ChannelDataSerializer):
             raise serializers.ValidationError({"token": ["Give a device token or a topic."]})
         return attrs
 
-    def payload(self) -> dict:
-        data = self.validated_data
+    def payload(self, data: dict) -> dict:
         keys = ("token", "topic", "title", "body")
         return _present({key: data.get(key) for key in keys} | {"data": data.get("data") or None})
 
@@ -169,8 +167,8 @@ class WebhookDataSerializer(ChannelDataSerializer):
             raise serializers.ValidationError({"callback_url": ["Required when callback is 1."]})
         return attrs
 
-    def payload(self) -> dict:
-        data, method = self.validated_data, self.context["kind"].method
+    def payload(self, data: dict) -> dict:
+        method = self.context["kind"].method
         is_body = data.get("isBody")
         # Without isBody, args travel the way the method usually carries them.
         if is_body is None:
@@ -242,8 +240,7 @@ class WhatsAppDataSerializer(PhoneContactMixin, ChannelDataSerializer):
             raise serializers.ValidationError({"message": ["This field is required."]})
         return attrs
 
-    def payload(self) -> dict:
-        data = self.validated_data
+    def payload(self, data: dict) -> dict:
         body = {"to": data["to"], "text": data.get("message", "")}
         if data["doc"]:
             filename = data["doc"]["filename"] or data.get("filename") or _name_of(data["doc"])

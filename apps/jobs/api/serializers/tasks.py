@@ -49,16 +49,25 @@ class TaskSerializer(serializers.Serializer):
         kind = task_kind(attrs["task"], attrs["task_type"])
         if kind is None:
             raise serializers.ValidationError(_unknown_pair(attrs["task"], attrs["task_type"]))
-        context = {"kind": kind, "headers": attrs.get("headers")}
-        data = CHANNEL_DATA_SERIALIZERS[kind.channel](data=attrs["data"], context=context)
-        if not data.is_valid():
-            raise serializers.ValidationError({"data": data.errors})
-        return attrs | {"kind": kind, "payload": data.payload()}
+        channel = self._channel_serializer(kind.channel)
+        channel._context = {"kind": kind, "headers": attrs.get("headers")}  # this task's
+        try:
+            data = channel.run_validation(attrs["data"])
+        except serializers.ValidationError as error:
+            raise serializers.ValidationError({"data": error.detail}) from error
+        return attrs | {"kind": kind, "payload": channel.payload(data)}
 
-    def to_spec(self) -> JobSpec:
-        """The engine's JobSpec for this task."""
-        data, kind = self.validated_data, self.validated_data["kind"]
-        priority = data.get("override_priority")
+    def _channel_serializer(self, channel: str):
+        """One bound data serializer per channel, reused for every task this instance
+        validates: binding a serializer's fields costs more than validating them."""
+        bound = self.__dict__.setdefault("_channels", {})
+        if channel not in bound:
+            bound[channel] = CHANNEL_DATA_SERIALIZERS[channel](context={})
+        return bound[channel]
+
+    def to_spec(self, data: dict) -> JobSpec:
+        """The engine's JobSpec for one task's validated ``data``."""
+        kind, priority = data["kind"], data.get("override_priority")
         return JobSpec(
             channel=kind.channel,
             payload=data["payload"],
@@ -68,10 +77,10 @@ class TaskSerializer(serializers.Serializer):
             hooks={name: data[name] for name in HOOK_FIELDS if data.get(name)},
             origin="queue",
             meta={"task": kind.task, "task_type": kind.task_type},
-            **self.schedule_options(),
+            **self.schedule_options(data),
         )
 
-    def schedule_options(self) -> dict:
+    def schedule_options(self, data: dict) -> dict:
         return {}
 
 
@@ -98,8 +107,8 @@ class ScheduledTaskSerializer(TaskSerializer):
         required=False, default=False, help_text="1: the waiting job takes this time and data."
     )
 
-    def schedule_options(self) -> dict:
-        data, kind = self.validated_data, self.validated_data["kind"]
+    def schedule_options(self, data: dict) -> dict:
+        kind = data["kind"]
         # A past time runs at once: "now" keeps it from jumping ahead of older due work.
         run_at = data["sch_time"] if data["sch_time"] > timezone.now() else None
         # Windows are per task and task_type, so one key used for an SMS and an email
@@ -113,10 +122,12 @@ class ScheduledTaskSerializer(TaskSerializer):
         }
 
 
-def tasks_validate(body, serializer_class: type[TaskSerializer]) -> list[TaskSerializer]:
-    """Validate every task of a request body (array or one object), all or nothing.
+def tasks_validate(body, serializer_class: type[TaskSerializer]) -> list[JobSpec]:
+    """Validate every task of a request body (array or one object), all or nothing; the
+    engine's JobSpecs in input order.
 
     Errors are keyed ``<index>.<field>`` (``0.data.contact``); any error rejects the batch.
+    One serializer instance validates every task (as DRF's ``many=True`` does).
     """
     items = [body] if isinstance(body, dict) else body
     if not isinstance(items, list) or not items:
@@ -125,16 +136,15 @@ def tasks_validate(body, serializer_class: type[TaskSerializer]) -> list[TaskSer
         raise serializers.ValidationError(
             {"tasks": [f"At most {MAX_TASKS} tasks per request; got {len(items)}."]}
         )
-    errors, valid = {}, []
+    serializer, errors, specs = serializer_class(), {}, []
     for index, item in enumerate(items):
-        task = serializer_class(data=item)
-        if task.is_valid():
-            valid.append(task)
-        else:
-            errors |= flatten_errors(task.errors, prefix=str(index))
+        try:
+            specs.append(serializer.to_spec(serializer.run_validation(item)))
+        except serializers.ValidationError as error:
+            errors |= flatten_errors(error.detail, prefix=str(index))
     if errors:
         raise serializers.ValidationError(errors)
-    return valid
+    return specs
 
 
 class JobIdsSerializer(serializers.Serializer):

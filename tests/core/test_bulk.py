@@ -1,0 +1,35 @@
+"""rows_update: one UPDATE writing each row's own values, on PostgreSQL and SQLite alike."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.core.bulk import rows_update
+from apps.delivery.models import Job
+from apps.delivery.services.jobs import JobSpec, jobs_create
+from tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_row_gets_its_own_values_of_every_type():
+    client = ClientFactory()
+    specs = [JobSpec(channel="sms", payload={"to": f"+91987654321{i}"}) for i in range(3)]
+    jobs = jobs_create(client_id=client.id, specs=specs)
+    untouched = jobs.pop()
+    later, token = timezone.now() + timedelta(hours=1), uuid.uuid4()
+    jobs[0].result, jobs[0].lease_token, jobs[0].run_at = {"n": [1, "x"]}, token, later
+    jobs[1].result, jobs[1].lease_token, jobs[1].last_error = [], None, 'it\'s "quoted"'
+    assert rows_update(Job, jobs, ["result", "lease_token", "run_at", "last_error"]) == 2
+    first, second = (Job.objects.get(pk=job.pk) for job in jobs)
+    assert (first.result, first.lease_token, first.run_at) == ({"n": [1, "x"]}, token, later)
+    assert (second.result, second.lease_token) == ([], None)
+    assert second.last_error == 'it\'s "quoted"' and second.run_at == jobs[1].run_at
+    assert Job.objects.get(pk=untouched.pk).result == untouched.result
+
+
+def test_nothing_to_write_makes_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert rows_update(Job, [], ["result"]) == 0
