@@ -48,3 +48,41 @@ def rows_update(model: type[Model], objs: list[Model], fields: list[str]) -> int
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def rows_insert(model: type[Model], objs: list[Model], *, key: str | None = None) -> None:
+    """Insert ``objs`` in one go: PostgreSQL's COPY (no SQL text to build or parse, whatever
+    the row count), ``bulk_create`` elsewhere. ``key``: a unique field whose values are already
+    set, used to read the new primary keys back (without it they stay unset on PostgreSQL).
+    No signals, like ``bulk_create``."""
+    if not objs:
+        return
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(objs)
+        return
+    meta, quote = model._meta, connection.ops.quote_name
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    columns = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for obj in objs:
+                # pre_save fills auto_now_add fields, as an ordinary save would.
+                row = [field.get_db_prep_save(field.pre_save(obj, True), connection)
+                       for field in fields]  # fmt: skip
+                copy.write_row(row)
+        if key:
+            _pks_read_back(cursor, meta, quote, objs, key)
+
+
+def _pks_read_back(cursor, meta, quote, objs: list[Model], key: str) -> None:
+    column = meta.get_field(key).column
+    cursor.execute(
+        f"SELECT {quote(meta.pk.column)}, {quote(column)} FROM {quote(meta.db_table)} "
+        f"WHERE {quote(column)} = ANY(%s)",
+        [[getattr(obj, key) for obj in objs]],
+    )
+    pks = {value: pk for pk, value in cursor.fetchall()}
+    for obj in objs:
+        obj.pk = pks[getattr(obj, key)]
+        obj._state.adding = False

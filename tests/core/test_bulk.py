@@ -33,3 +33,25 @@ def test_each_row_gets_its_own_values_of_every_type():
 def test_nothing_to_write_makes_no_statement(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert rows_update(Job, [], ["result"]) == 0
+
+
+def test_rows_insert_stores_every_field_and_reads_keys_back():
+    from apps.core.bulk import rows_insert
+    from apps.delivery.models import Event
+
+    client = ClientFactory()
+    jobs = [
+        Job(client=client, channel="sms", payload={"to": f"+9198765432{i}", "n": [i]},
+            run_at=timezone.now(), hooks={"subscribe": "https://example.com/h"})
+        for i in range(3)
+    ]  # fmt: skip
+    rows_insert(Job, jobs, key="uuid")
+    assert all(job.pk for job in jobs) and len({job.pk for job in jobs}) == 3
+    for job in jobs:
+        stored = Job.objects.get(pk=job.pk)
+        assert (stored.uuid, stored.payload, stored.hooks) == (job.uuid, job.payload, job.hooks)
+        assert stored.created_at is not None and stored.status == "scheduled"
+    rows_insert(Event, [Event(job=jobs[0], kind="created", data={"a": "b"})])
+    assert list(Event.objects.filter(job=jobs[0]).values_list("kind", "data")) == [
+        ("created", {"a": "b"})
+    ]

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.core.bulk import rows_update
+from apps.core.bulk import rows_insert, rows_update
 from apps.delivery.gateways.base import DeliveryError, Outcome
 from apps.delivery.models import Attempt, Event, Job
 from apps.delivery.services.backoff import retry_delay
@@ -63,7 +63,7 @@ def runs_finish(*, runs: list[JobRun], token, renew_ids=()) -> dict[int, str | N
                 events.append(Event(job=run.job, kind="lease_lost"))
         rows_update(Attempt, [run.attempt for run in runs], ATTEMPT_END_FIELDS)
         rows_update(Job, [run.job for run in runs if run.job.pk in ours], JOB_END_FIELDS)
-        Event.objects.bulk_create(events)
+        rows_insert(Event, events)
         _leases_renew(renew_ids, token, now)
         for run in runs:
             if statuses[run.job.pk] in Job.FINISHED:

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.core.bulk import rows_insert
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.dispatch import dispatch_kick
 from apps.delivery.services.events import event_record, events_record_many
@@ -66,7 +67,8 @@ def jobs_create(*, client_id: int, specs: list[JobSpec]) -> list[Job]:
     now = timezone.now()
     with transaction.atomic():
         plain = [_job_from_spec(client_id, s, now) for s in specs if not s.window_key]
-        created = iter(Job.objects.bulk_create(plain))
+        rows_insert(Job, plain, key="uuid")
+        created = iter(plain)
         events_record_many(job_ids=[j.id for j in plain], kind="created")
         jobs = [
             _job_window_join(client_id, spec, now) if spec.window_key else next(created)
