@@ -132,3 +132,24 @@ def test_a_slow_batch_records_each_job_as_it_finishes(
     assert ends[0] < ends[1] < ends[2]  # one transaction per job, not one at the batch's end
     assert (ends[2] - ends[0]).total_seconds() >= 0.05
     assert Attempt.objects.filter(outcome="succeeded").count() == 3
+
+
+def test_a_receiver_failing_for_one_job_does_not_stop_the_rest_of_its_batch(
+    tenant, sandbox, django_capture_on_commit_callbacks
+):
+    from apps.delivery.signals import job_pre_send
+
+    jobs = _queued(tenant, _numbers(2), django_capture_on_commit_callbacks, attempts_allowed=2)
+
+    def broken(sender, job, **kwargs):
+        if job.pk == jobs[0].pk:
+            raise RuntimeError("a bug in a face")
+
+    job_pre_send.connect(broken, dispatch_uid="test.broken")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            statuses = jobs_execute(job_ids=[job.id for job in jobs])
+    finally:
+        job_pre_send.disconnect(dispatch_uid="test.broken")
+    assert statuses == {jobs[0].id: "retrying", jobs[1].id: "succeeded"}
+    assert Job.objects.get(pk=jobs[0].pk).reason == "internal_error"

@@ -91,7 +91,15 @@ def _run_prepare(job: Job, providers: dict[int, list]) -> JobRun:
             )
     except DeliveryError as error:
         run.error = error
+    except Exception as exc:  # a face's receiver failing must not take the batch down with it
+        logger.exception("job %s: unexpected error before sending", job.uuid)
+        run.error = _internal_error(exc)
     return run
+
+
+def _internal_error(exc: Exception) -> DeliveryError:
+    """A bug or an unexpected library error: transient, so the job is retried, never lost."""
+    return DeliveryError(f"internal error: {exc}", permanent=False, reason="internal_error")
 
 
 def _attempts_open(runs: list[JobRun]) -> None:
@@ -149,8 +157,7 @@ def _group_send(group: list[JobRun]) -> None:
         results = gateway.send_many([_message(run) for run in ready])
     except Exception as exc:  # a bug or an unexpected vendor library error: retry, never lose
         logger.exception("jobs %s: unexpected error", [str(run.job.uuid) for run in ready])
-        error = DeliveryError(f"internal error: {exc}", permanent=False, reason="internal_error")
-        results = [error] * len(ready)
+        results = [_internal_error(exc)] * len(ready)
     for run, result in zip(ready, results, strict=True):
         if isinstance(result, DeliveryError):
             run.error = result
