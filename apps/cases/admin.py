@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from apps.accounts.admin import TenantAdminMixin
 from apps.accounts.tenancy import queryset_for_user
+from apps.cases import services
 from apps.cases.links import join_url_of
 from apps.cases.models import Case, CaseMember
 from apps.cases.numbering import task_num_allocate
@@ -47,8 +48,24 @@ class CaseAdmin(TenantAdminMixin, admin.ModelAdmin):
     list_select_related = ["client"]
 
     def save_model(self, request, obj: Case, form, change) -> None:
-        """A case created here gets the next task number and its creator."""
+        """A case created here gets the next task number and its creator. On an open case, a
+        new ``task_time`` or ``status`` goes through the services, so reminders move and
+        ending it notifies customers exactly as through the API."""
         if not change:
             obj.task_num = task_num_allocate()
             obj.created_by = request.user
+            super().save_model(request, obj, form, change)
+            return
+        stored = Case.objects.get(pk=obj.pk)
+        through_services = {
+            field: getattr(obj, field)
+            for field in ("task_time", "status")
+            if stored.is_open and field in form.changed_data
+        }
+        for field in through_services:  # saved below as stored; the services change them
+            setattr(obj, field, getattr(stored, field))
         super().save_model(request, obj, form, change)
+        if "task_time" in through_services:
+            services.case_reschedule(case=obj, task_time=through_services["task_time"])
+        if "status" in through_services:
+            services.case_status_update(case=obj, status=through_services["status"])

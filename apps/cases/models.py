@@ -84,8 +84,9 @@ class Case(TenantModel):
 class CaseMember(TimeStampedModel):
     """Someone who joins a case: a moderator (a user of the client) or a customer (publisher).
 
-    Every member has an unguessable ``join_token``; the join link is
-    ``settings.FUSION_VIDEO_JOIN_URL`` with the token (see ``apps.cases.links``). A user
+    Every member has an unguessable ``join_token``; its join link is made by the configured
+    room provider (``apps.cases.rooms``: the template provider puts the token into
+    ``settings.FUSION_VIDEO_JOIN_URL``; Jitsi signs a JWT instead). A user
     moderates a case at most once; a customer's ``id_num`` is unique within the case.
     """
 

@@ -1,4 +1,5 @@
-"""Writes of cases: create, add moderators and customers, end. The only place with effects."""
+"""Writes of cases: create, add moderators and customers, reschedule, end. The only place with
+effects."""
 
 import datetime as dt
 
@@ -6,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from rest_framework.exceptions import ValidationError
 
-from apps.cases import notify
+from apps.cases import notify, reminders
 from apps.cases.models import Case, CaseMember
 from apps.cases.numbering import task_num_allocate
 from apps.core.exceptions import Conflict
@@ -94,7 +95,8 @@ def publishers_add(*, case: Case, customers: list[dict]) -> list[tuple[CaseMembe
     """Add customers (validated dicts of CaseMember fields) to the open ``case``, all or none.
 
     A customer whose ``id_num`` is already in the case is left as it is (created False).
-    With ``task_notify`` every new customer is invited through the engine.
+    With ``task_notify`` every new customer is invited through the engine and, for scheduled
+    rooms, reminded before ``task_time``.
     """
     with transaction.atomic():
         _case_lock(case)
@@ -108,6 +110,7 @@ def publishers_add(*, case: Case, customers: list[dict]) -> list[tuple[CaseMembe
         if case.task_notify:
             new = [member for member, created in results if created]
             notify.members_notify(case=case, members=new, kind=notify.INVITE)
+            reminders.members_remind(case=case, members=new)
     return results
 
 
@@ -115,12 +118,29 @@ def _publisher_create(case: Case, customer: dict) -> CaseMember:
     return CaseMember.objects.create(case=case, role=CaseMember.Role.PUBLISHER, **customer)
 
 
+def case_reschedule(*, case: Case, task_time: dt.datetime) -> bool:
+    """Move the open ``case`` to ``task_time``: True when it changed, False when it already
+    had that time; a finished or canceled case is a Conflict.
+
+    Pending reminders move with it (customers without one get one; they are cancelled when
+    the new time leaves no room for a reminder).
+    """
+    with transaction.atomic():
+        _case_lock(case)
+        if Case.objects.filter(pk=case.pk, task_time=task_time).exists():
+            return False
+        case.task_time = task_time
+        case.save(update_fields=["task_time", "updated_at"])
+        reminders.case_reminders_move(case=case)
+    return True
+
+
 def case_status_update(*, case: Case, status: str) -> bool:
     """End an open case (finished or canceled): True when it changed, False when it already
     had ``status``; a case already ended otherwise is a Conflict.
 
-    Canceling a case that notifies customers withdraws unsent invitations and tells every
-    reachable customer, through the engine.
+    Its pending reminders are cancelled. Canceling a case that notifies customers also
+    withdraws unsent invitations and tells every reachable customer, through the engine.
     """
     with transaction.atomic():
         if _status_locked(case) == status:
@@ -128,8 +148,9 @@ def case_status_update(*, case: Case, status: str) -> bool:
         _refuse_closed(case)
         case.status, case.status_changed_at = status, timezone.now()
         case.save(update_fields=["status", "status_changed_at", "updated_at"])
+        reminders.case_reminders_cancel(case=case)
         if status == Case.Status.CANCELED and case.task_notify:
-            notify.case_pending_invites_cancel(case=case)
+            notify.case_pending_notices_cancel(case=case, kinds=(notify.INVITE,))
             customers = list(case.members.filter(role=CaseMember.Role.PUBLISHER))
             notify.members_notify(case=case, members=customers, kind=notify.CANCELLATION)
     return True

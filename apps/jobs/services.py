@@ -1,4 +1,5 @@
-"""Writes of the Queue face: intake (with idempotency), job management, mapping and consent.
+"""Writes of the Queue face: intake (with idempotency), job management, mapping and consent,
+and the pruning of old idempotency records.
 
 Jobs themselves are the engine's: creation, cancel, reschedule and retry go through
 apps.delivery.services.jobs, which makes every change a conditional update.
@@ -6,8 +7,9 @@ apps.delivery.services.jobs, which makes every change a conditional update.
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -80,6 +82,27 @@ def _jobs_create_recorded(client_id, endpoint, specs, key, body_sha256) -> list[
             record.job_ids = job_ids
             record.save(update_fields=["job_ids"])
     return job_ids
+
+
+def idempotent_requests_prune(*, keep_hours: int | None = None, chunk: int = 1000) -> int:
+    """Delete idempotency records older than ``keep_hours`` (FUSION_IDEMPOTENCY_KEEP_HOURS);
+    how many went. A key used again after that is a new request and creates new jobs.
+
+    Deletes ``chunk`` rows per statement, each its own short transaction, so a large backlog
+    never holds one long lock on the table that every keyed POST /queue/ inserts into.
+    """
+    hours = settings.FUSION_IDEMPOTENCY_KEEP_HOURS if keep_hours is None else keep_hours
+    cutoff = timezone.now() - timedelta(hours=hours)
+    old = IdempotentRequest.objects.filter(created_at__lt=cutoff).order_by("created_at")
+    deleted = 0
+    while True:
+        # Ids first: DELETE … LIMIT is not portable, and the created_at index finds them.
+        ids = list(old.values_list("id", flat=True)[:chunk])
+        if not ids:
+            return deleted
+        deleted += IdempotentRequest.objects.filter(id__in=ids).delete()[0]
+        if len(ids) < chunk:
+            return deleted
 
 
 def queue_jobs_cancel(*, requested: list[str], found: dict[str, Job]) -> list[str]:

@@ -215,6 +215,19 @@ FUSION_VIDEO_JOIN_URL = os.environ.get(
     "FUSION_VIDEO_JOIN_URL", "https://video.example.invalid/join/{token}"
 )
 FUSION_VIDEO_AUTH_CODE_SECONDS = env_int("FUSION_VIDEO_AUTH_CODE_SECONDS", 600)
+# Who makes join links: "template" (FUSION_VIDEO_JOIN_URL) or "jitsi" (Jitsi Meet rooms with
+# JWT authentication; needs the domain, app id and secret of Prosody's token auth).
+FUSION_VIDEO_ROOM_PROVIDER = os.environ.get("FUSION_VIDEO_ROOM_PROVIDER", "template")
+FUSION_JITSI_DOMAIN = os.environ.get("FUSION_JITSI_DOMAIN", "")
+FUSION_JITSI_APP_ID = os.environ.get("FUSION_JITSI_APP_ID", "")
+FUSION_JITSI_APP_SECRET = os.environ.get("FUSION_JITSI_APP_SECRET", "")  # env only, never here
+FUSION_JITSI_AUDIENCE = os.environ.get("FUSION_JITSI_AUDIENCE", "jitsi")
+# A scheduled room's tokens are valid from this long before task_time until this long after
+# it (realtime rooms: from when the link is made until MINUTES_AFTER later).
+FUSION_JITSI_MINUTES_BEFORE = env_int("FUSION_JITSI_MINUTES_BEFORE", 60)
+FUSION_JITSI_MINUTES_AFTER = env_int("FUSION_JITSI_MINUTES_AFTER", 120)
+# Customers of cases with task_notify are reminded this long before task_time (0: never).
+FUSION_VIDEO_REMINDER_MINUTES = env_int("FUSION_VIDEO_REMINDER_MINUTES", 30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["apps.core.authentication.BearerJWTAuthentication"],
@@ -312,6 +325,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 1.0,
         "options": {"queue": "system", "expires": 5},
     },
+    # Queue-face Idempotency-Key records older than FUSION_IDEMPOTENCY_KEEP_HOURS.
+    "idempotent-requests-prune": {
+        "task": "system.idempotent_requests_prune",
+        "schedule": 3600.0,
+        "options": {"queue": "system", "expires": 1800},
+    },
 }
 
 # --- The engine (apps.delivery) ---------------------------------------------------
@@ -337,6 +356,9 @@ FUSION_RETRY_MAX_SECONDS = env_int("FUSION_RETRY_MAX_SECONDS", 3600)
 FUSION_HOOK_ATTEMPTS = env_int("FUSION_HOOK_ATTEMPTS", 8)
 # Seconds a worker process keeps a client's active providers before reading them again.
 FUSION_PROVIDER_CACHE_SECONDS = env_int("FUSION_PROVIDER_CACHE_SECONDS", 5)
+# Hours an Idempotency-Key of POST /queue/ and /schedule/ is remembered; a key reused after
+# that is a new request (new jobs). Pruned hourly by the beat entry above.
+FUSION_IDEMPOTENCY_KEEP_HOURS = env_int("FUSION_IDEMPOTENCY_KEEP_HOURS", 24)
 # Seconds after which a worker or beat heartbeat counts as stale in /health/.
 FUSION_HEARTBEAT_STALE_SECONDS = env_int("FUSION_HEARTBEAT_STALE_SECONDS", 60)
 

@@ -35,9 +35,10 @@ def provider(httpserver, tenant, **settings) -> Provider:
     )  # fmt: skip
 
 
-def attempt_of(tenant, payload=PAYLOAD) -> Attempt:
+def attempt_of(tenant, tw: Provider, payload=PAYLOAD) -> Attempt:
+    """An attempt of ``tw``'s, as the engine makes it: its callbacks must be signed by ``tw``."""
     job = Job.objects.create(client=tenant, channel="voice", payload=payload, run_at=timezone.now())
-    return Attempt.objects.create(job=job, number=1)
+    return Attempt.objects.create(job=job, number=1, provider=tw)
 
 
 def message(attempt=None, payload=PAYLOAD) -> Message:
@@ -77,8 +78,9 @@ def statuses(legs) -> list[tuple[str, str, str]]:
 @live
 def test_both_legs_ask_twilio_for_status_callbacks(httpserver, tenant, public_url, fake_twilio):
     fake = fake_twilio()
-    attempt = attempt_of(tenant)
-    TwilioVoiceGateway(provider(httpserver, tenant, poll_seconds=30)).send(message(attempt))
+    tw = provider(httpserver, tenant, poll_seconds=30)
+    attempt = attempt_of(tenant, tw)
+    TwilioVoiceGateway(tw).send(message(attempt))
     create, url = fake.creates[0], status_url(public_url, attempt.id)
     assert create["StatusCallback"] == url and create["StatusCallbackMethod"] == "POST"
     assert create["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
@@ -96,9 +98,10 @@ def test_the_call_ends_from_its_callbacks_without_polling(
     httpserver, tenant, public_url, fake_twilio
 ):
     fake = fake_twilio()
-    attempt = attempt_of(tenant)
+    tw = provider(httpserver, tenant, poll_seconds=30)
+    attempt = attempt_of(tenant, tw)
     started = time.monotonic()
-    gateway = TwilioVoiceGateway(provider(httpserver, tenant, poll_seconds=30))
+    gateway = TwilioVoiceGateway(tw)
     outcome = gateway.send(message(attempt))
     assert time.monotonic() - started < 10  # not the 30 s of a poll
     assert fake.gets == []  # no GET of the call, nor of its child calls
@@ -109,7 +112,7 @@ def test_the_call_ends_from_its_callbacks_without_polling(
     assert legs[1]["answered_at"] and legs[0]["ended_at"].startswith("20")  # ISO times
     assert outcome.response["answered_at"] == legs[1]["answered_at"]
     fake.join()
-    assert {status for _, _, status in fake.posted} == {204}
+    assert {status for _, _, status in fake.posted} == {204}  # every signature was accepted
     recorded = Attempt.objects.get(pk=attempt.pk).response[KEY]
     assert recorded["CA1"]["status"] == "completed" and recorded["CB1"]["parent_sid"] == "CA1"
     assert set(recorded["CB1"]["times"]) == {"initiated", "ringing", "in-progress", "completed"}
@@ -118,8 +121,9 @@ def test_the_call_ends_from_its_callbacks_without_polling(
 @live
 def test_b_busy_from_its_callback_is_a_b_failure(httpserver, tenant, public_url, fake_twilio):
     fake = fake_twilio(outcomes={B: "busy"})
-    attempt = attempt_of(tenant)
-    gateway = TwilioVoiceGateway(provider(httpserver, tenant, poll_seconds=30))
+    tw = provider(httpserver, tenant, poll_seconds=30)
+    attempt = attempt_of(tenant, tw)
+    gateway = TwilioVoiceGateway(tw)
     with pytest.raises(DeliveryError) as error:
         gateway.send(message(attempt))
     assert error.value.permanent and error.value.reason == "b_busy"
@@ -131,8 +135,9 @@ def test_b_busy_from_its_callback_is_a_b_failure(httpserver, tenant, public_url,
 @live
 def test_lost_callbacks_fall_back_to_polling(httpserver, tenant, public_url, fake_twilio):
     fake = fake_twilio(callbacks=False)
-    attempt = attempt_of(tenant)
-    gateway = TwilioVoiceGateway(provider(httpserver, tenant, poll_seconds=0.1))
+    tw = provider(httpserver, tenant, poll_seconds=0.1)
+    attempt = attempt_of(tenant, tw)
+    gateway = TwilioVoiceGateway(tw)
     outcome = gateway.send(message(attempt))
     assert fake.creates[0]["StatusCallback"] == status_url(public_url, attempt.id)
     assert f"{ACCOUNT}/Calls/CA1.json" in {get.split("?")[0] for get in fake.gets}
@@ -142,13 +147,31 @@ def test_lost_callbacks_fall_back_to_polling(httpserver, tenant, public_url, fak
 
 
 @live
+def test_callbacks_signed_with_another_auth_token_are_refused(
+    httpserver, tenant, public_url, fake_twilio
+):
+    """A forger who knows the URL (token included) but not the auth token records nothing:
+    every callback answers 403 and the call is followed by polling instead."""
+    fake = fake_twilio(sign_with="not-the-auth-token")
+    tw = provider(httpserver, tenant, poll_seconds=0.1)
+    attempt = attempt_of(tenant, tw)
+    outcome = TwilioVoiceGateway(tw).send(message(attempt))
+    fake.join()
+    assert fake.posted and {status for _, _, status in fake.posted} == {403}
+    assert Attempt.objects.get(pk=attempt.pk).response == {}  # nothing recorded
+    assert f"{ACCOUNT}/Calls/CA1.json" in {get.split("?")[0] for get in fake.gets}
+    assert statuses(outcome.response["legs"]) == [("A", A, "answered"), ("B", B, "answered")]
+
+
+@live
 def test_extended_a_numbers_are_rung_in_turn_until_one_answers(
     httpserver, tenant, public_url, fake_twilio
 ):
     fake = fake_twilio(outcomes={A: "busy", EXT1: "no-answer"})
     payload = {**PAYLOAD, "extended_a_numbers": [EXT1, EXT2]}
-    attempt = attempt_of(tenant, payload)
-    gateway = TwilioVoiceGateway(provider(httpserver, tenant, poll_seconds=30))
+    tw = provider(httpserver, tenant, poll_seconds=30)
+    attempt = attempt_of(tenant, tw, payload)
+    gateway = TwilioVoiceGateway(tw)
     outcome = gateway.send(message(attempt, payload))
     assert [create["To"] for create in fake.creates] == [A, EXT1, EXT2]
     assert ET.fromstring(fake.creates[2]["Twiml"]).find("Dial").get("callerId") == EXT2
@@ -181,13 +204,17 @@ def test_when_no_a_number_answers_every_leg_is_reported(httpserver, allow_local_
 
 @live
 def test_a_job_run_by_the_engine_follows_its_callbacks(httpserver, tenant, public_url, fake_twilio):
-    """Through the real engine: the attempt id reaches the gateway without any other wiring."""
+    """Through the real engine: the attempt id reaches the gateway without any other wiring,
+    and the callbacks, signed with the provider's auth token, are accepted."""
     fake = fake_twilio()
-    provider(httpserver, tenant, poll_seconds=30)
+    tw = provider(httpserver, tenant, poll_seconds=30)
     job = Job.objects.create(client=tenant, channel="voice", payload=PAYLOAD,
                              run_at=timezone.now(), status=Job.Status.QUEUED)  # fmt: skip
     assert job_execute(job_id=job.id) == Job.Status.SUCCEEDED
     attempt = Attempt.objects.get(job=job)
+    assert attempt.provider_id == tw.id  # so the endpoint checked Twilio's signature
     assert fake.creates[0]["StatusCallback"] == status_url(public_url, attempt.id)
     assert fake.gets == []
+    fake.join()
+    assert {status for _, _, status in fake.posted} == {204}
     assert statuses(attempt.response["legs"]) == [("A", A, "answered"), ("B", B, "answered")]

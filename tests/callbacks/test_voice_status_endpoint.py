@@ -1,6 +1,10 @@
-"""``/api/voice/status/{attempt_id}/{token}``: Twilio's call status callbacks, recorded per leg."""
+"""``/api/voice/status/{attempt_id}/{token}``: Twilio's call status callbacks, recorded per leg.
+
+Attempts without a provider (most tests here) are authenticated by the URL token alone; those
+of a Twilio provider need its ``X-Twilio-Signature`` too (the last tests)."""
 
 from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -10,6 +14,8 @@ from apps.core.signing import url_token
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.receipts import payload_with_receipt_url
 from apps.delivery.services.voice_status import KEY
+from apps.providers.models import Provider
+from tests.callbacks.twilio_fake import twilio_sign
 
 A_FORM = {"CallSid": "CA1", "CallStatus": "ringing", "To": "+15005550001",
           "From": "+15005559999", "Timestamp": "Mon, 23 Nov 2026 21:00:00 +0000"}  # fmt: skip
@@ -132,3 +138,97 @@ def test_a_two_leg_voice_payload_gets_its_attempt_id_when_callbacks_can_reach_us
     assert sent == {**payload, "attempt_id": attempt.id}
     message = {"to": "+1", "text": "hi"}  # a voice message: not a callback call
     assert payload_with_receipt_url(job=job, attempt=attempt, payload=message) == message
+
+
+# --- Twilio's request signature ----------------------------------------------------------
+
+PUBLIC = "https://fusion.example.com"
+AUTH_TOKEN = "the-auth-token"
+FORM = "application/x-www-form-urlencoded"
+
+
+def attempt_of_provider(tenant, kind: str) -> Attempt:
+    provider = Provider.objects.create(client=tenant, name=kind, type=kind, service_flag=1,
+                                       username="AC123", password=AUTH_TOKEN)  # fmt: skip
+    job = Job.objects.create(client=tenant, channel="voice", payload={}, run_at=timezone.now())
+    return Attempt.objects.create(job=job, number=1, provider=provider)
+
+
+@pytest.fixture
+def twilio_attempt(tenant, settings) -> Attempt:
+    settings.FUSION_PUBLIC_URL = PUBLIC  # what Twilio was told; the test client is elsewhere
+    return attempt_of_provider(tenant, "twilio")
+
+
+def signed_post(api, url_path: str, form: dict, *, signature: str | None):
+    headers = {} if signature is None else {"HTTP_X_TWILIO_SIGNATURE": signature}
+    return api.post(url_path, urlencode(form), content_type=FORM, **headers)
+
+
+@pytest.mark.django_db
+def test_a_twilio_callback_signed_with_the_providers_auth_token_is_recorded(
+    anon_api, twilio_attempt
+):
+    url_path = path(twilio_attempt.id)
+    signature = twilio_sign(AUTH_TOKEN, PUBLIC + url_path, A_FORM)
+    assert signed_post(anon_api, url_path, A_FORM, signature=signature).status_code == 204
+    assert recorded(twilio_attempt)["CA1"]["status"] == "ringing"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("forgery", ["unsigned", "other token", "another attempt's URL",
+                                     "request's own URL", "field changed"])  # fmt: skip
+def test_a_twilio_callback_without_a_valid_signature_is_403_and_records_nothing(
+    anon_api, twilio_attempt, forgery
+):
+    url_path = path(twilio_attempt.id)
+    signed_url, signed_form, token = PUBLIC + url_path, A_FORM, AUTH_TOKEN
+    if forgery == "other token":
+        token = "another-accounts-token"
+    elif forgery == "another attempt's URL":  # replaying a genuine callback elsewhere
+        signed_url = PUBLIC + path(twilio_attempt.id + 1)
+    elif forgery == "request's own URL":
+        signed_url = "http://testserver" + url_path
+    elif forgery == "field changed":
+        signed_form = {**A_FORM, "CallStatus": "completed"}
+    signature = None if forgery == "unsigned" else twilio_sign(token, signed_url, signed_form)
+    answer = signed_post(anon_api, url_path, A_FORM, signature=signature)
+    assert answer.status_code == 403
+    assert KEY not in Attempt.objects.get(pk=twilio_attempt.pk).response
+
+
+@pytest.mark.django_db
+def test_a_valid_signature_does_not_replace_the_url_token(anon_api, twilio_attempt):
+    url_path = path(twilio_attempt.id, "0" * 32)
+    signature = twilio_sign(AUTH_TOKEN, PUBLIC + url_path, A_FORM)
+    assert signed_post(anon_api, url_path, A_FORM, signature=signature).status_code == 403
+    assert KEY not in Attempt.objects.get(pk=twilio_attempt.pk).response
+
+
+@pytest.mark.django_db
+def test_callbacks_of_other_providers_need_no_signature(anon_api, tenant, settings):
+    settings.FUSION_PUBLIC_URL = PUBLIC
+    attempt = attempt_of_provider(tenant, "simulator")
+    assert signed_post(anon_api, path(attempt.id), A_FORM, signature=None).status_code == 204
+    assert recorded(attempt)["CA1"]["status"] == "ringing"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+        (b"--x\r\nbroken", "multipart/form-data"),  # no boundary at all
+        (b'{"CallSid": "CA1", "CallStatus": "ringing"}', "application/json"),
+        (b"\xff\xfe%%%=&&=\x00", FORM),
+    ],
+)
+def test_a_garbled_body_to_a_twilio_attempt_is_4xx_never_500(
+    anon_api, twilio_attempt, body, content_type
+):
+    url_path = path(twilio_attempt.id)
+    signature = twilio_sign(AUTH_TOKEN, PUBLIC + url_path)  # the URL alone: a forger's best
+    answer = anon_api.post(url_path, body, content_type=content_type,
+                           HTTP_X_TWILIO_SIGNATURE=signature)  # fmt: skip
+    assert 400 <= answer.status_code < 500, answer.content
+    assert KEY not in Attempt.objects.get(pk=twilio_attempt.pk).response

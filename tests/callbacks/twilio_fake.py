@@ -5,8 +5,14 @@ no-answer, failed), then the B leg its TwiML dials does the same — and, like T
 every status change to the ``StatusCallback`` of the A call and the ``statusCallback`` of the
 ``<Number>``, over real HTTP. It answers ``GET …/Calls/{sid}.json`` and
 ``GET …/Calls.json?ParentCallSid=`` from the same state, and logs every request it gets.
+
+Each callback carries ``X-Twilio-Signature``, computed here (not with Fusion's code) the way
+Twilio documents it, with the auth token the call was created with (its Basic auth password).
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import threading
@@ -21,16 +27,28 @@ from werkzeug import Response
 ACCOUNT = "/2010-04-01/Accounts/AC123"
 
 
+def twilio_sign(auth_token: str, url: str, form: dict | None = None) -> str:
+    """Twilio's documented signature: base64(HMAC-SHA1(auth token, URL + each form field,
+    sorted by name, as name then value))."""
+    data = url + "".join(f"{name}{value}" for name, value in sorted((form or {}).items()))
+    return base64.b64encode(
+        hmac.new(auth_token.encode(), data.encode(), hashlib.sha1).digest()
+    ).decode()
+
+
 def _json(body) -> Response:
     return Response(json.dumps(body), content_type="application/json")
 
 
 class FakeTwilio:
     """``outcomes`` maps a number to ``busy``/``no-answer``/``failed`` (others answer);
-    ``callbacks=False`` plays the calls without posting (callbacks lost on the way)."""
+    ``callbacks=False`` plays the calls without posting (callbacks lost on the way);
+    ``sign_with`` signs the callbacks with another auth token than the account's (a forger)."""
 
-    def __init__(self, httpserver, outcomes=None, *, callbacks=True, step=0.05, talk=0.1):
+    def __init__(self, httpserver, outcomes=None, *, callbacks=True, step=0.05, talk=0.1,
+                 sign_with: str | None = None):  # fmt: skip
         self.outcomes, self.callbacks, self.step, self.talk = outcomes or {}, callbacks, step, talk
+        self.sign_with = sign_with
         self.calls: dict[str, dict] = {}
         self.creates: list[dict] = []  # the forms of POST …/Calls.json, in order
         self.gets: list[str] = []  # every GET (polls), path and query
@@ -46,7 +64,7 @@ class FakeTwilio:
 
     def _handle(self, request):
         if request.method == "POST":
-            return self._create(request.form)
+            return self._create(request.form, request.authorization.password)
         self.gets.append(request.full_path)
         with self._lock:
             if request.path == f"{ACCOUNT}/Calls.json":
@@ -56,13 +74,14 @@ class FakeTwilio:
             sid = request.path.rsplit("/", 1)[-1].removesuffix(".json")
             return _json(dict(self.calls[sid]))
 
-    def _create(self, form) -> Response:
+    def _create(self, form, auth_token: str) -> Response:
         fields = {key: form.get(key) for key in form}
         fields["StatusCallbackEvent"] = form.getlist("StatusCallbackEvent")
         self.creates.append(fields)
         sid = f"CA{len(self.creates)}"
         self._set(sid, "queued", to=fields["To"], from_=fields["From"], parent="")
-        thread = threading.Thread(target=self._play, args=(sid, fields), daemon=True)
+        token = self.sign_with if self.sign_with is not None else auth_token
+        thread = threading.Thread(target=self._play, args=(sid, fields, token), daemon=True)
         self.threads.append(thread)
         thread.start()
         return _json({"sid": sid, "status": "queued", "to": fields["To"]})
@@ -82,8 +101,8 @@ class FakeTwilio:
                 call["end_time"] = stamp
             return dict(call)
 
-    def _report(self, url, sid, status, **fields) -> None:
-        """Move the call to ``status`` and post its callback, as Twilio would."""
+    def _report(self, url, token, sid, status, **fields) -> None:
+        """Move the call to ``status`` and post its callback, signed, as Twilio would."""
         time.sleep(self.step)
         call = self._set(sid, status, duration=fields.get("CallDuration"))
         if not (self.callbacks and url):
@@ -92,31 +111,32 @@ class FakeTwilio:
                 "ParentCallSid": call["parent_call_sid"], "AccountSid": "AC123",
                 "Timestamp": format_datetime(timezone.now()), "CallbackSource":
                 "call-progress-events", **fields}  # fmt: skip
-        answer = requests.post(url, data=form, timeout=10)
+        signature = {"X-Twilio-Signature": twilio_sign(token, url, form)}
+        answer = requests.post(url, data=form, headers=signature, timeout=10)
         self.posted.append((url, form, answer.status_code))
 
-    def _leg(self, url, sid, number, *, then=None) -> str:
+    def _leg(self, url, token, sid, number, *, then=None) -> str:
         """Ring ``number``; answer (run ``then``, the call's middle) or end as configured."""
         for status in ("initiated", "ringing"):
-            self._report(url, sid, status)
+            self._report(url, token, sid, status)
         outcome = self.outcomes.get(number, "answer")
         if outcome != "answer":
-            self._report(url, sid, outcome)
+            self._report(url, token, sid, outcome)
             return outcome
-        self._report(url, sid, "in-progress")
+        self._report(url, token, sid, "in-progress")
         if then:
             then()
         time.sleep(self.talk)
-        self._report(url, sid, "completed", CallDuration="7")
+        self._report(url, token, sid, "completed", CallDuration="7")
         return "completed"
 
-    def _play(self, sid, fields) -> None:
+    def _play(self, sid, fields, token) -> None:
         dial = ET.fromstring(fields["Twiml"]).find("Dial")
         number = dial.find("Number")
         b_sid = sid.replace("CA", "CB")
 
         def bridge():
             self._set(b_sid, "queued", to=number.text, from_=dial.get("callerId"), parent=sid)
-            self._leg(number.get("statusCallback"), b_sid, number.text)
+            self._leg(number.get("statusCallback"), token, b_sid, number.text)
 
-        self._leg(fields.get("StatusCallback"), sid, fields["To"], then=bridge)
+        self._leg(fields.get("StatusCallback"), token, sid, fields["To"], then=bridge)

@@ -1,6 +1,8 @@
 """Delivery receipts: with FUSION_PUBLIC_URL set, SMS jobs ask their vendor (a real local
 HTTP server standing in for Twilio or Kannel) to report delivery to the attempt's receipt
-URL, and the report turns the attempt, the job and the transmission delivered or failed."""
+URL, and the report turns the attempt, the job and the transmission delivered or failed.
+Twilio's reports carry ``X-Twilio-Signature`` (computed here as Twilio documents it), which
+the endpoint checks with the provider's auth token on top of the URL token."""
 
 from urllib.parse import urlencode
 
@@ -14,12 +16,15 @@ from apps.delivery.models import Attempt, Event, Job
 from apps.delivery.services.receipts import receipt_url
 from apps.providers.models import Provider
 from apps.transmissions.models import Transmission
+from tests.callbacks.twilio_fake import twilio_sign
 from tests.delivery.conftest import run_engine
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = "https://fusion.example"
 TWILIO_PATH = "/2010-04-01/Accounts/AC123/Messages.json"
+AUTH_TOKEN = "secret"  # the Twilio provider's password (its auth token)
+FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture
@@ -34,7 +39,7 @@ def _provider(tenant, httpserver, kind: str) -> Provider:
             {"sid": "SM42", "status": "queued"}, status=201
         )
         return Provider.objects.create(client=tenant, name="tw", type="twilio", service_flag=4,
-                                       username="AC123", password="secret",
+                                       username="AC123", password=AUTH_TOKEN,
                                        settings={"base_url": base})  # fmt: skip
     httpserver.expect_request("/cgi-bin/sendsms").respond_with_data("0: Accepted", status=202)
     return Provider.objects.create(client=tenant, name="kn", type="kannel", service_flag=4,
@@ -65,6 +70,15 @@ def _path(url: str) -> str:
     return url.removeprefix(PUBLIC)
 
 
+def _twilio_post(api, callback: str, form: dict, *, token: str | None = AUTH_TOKEN):
+    """Post a status callback to ``callback`` as Twilio does: a form, signed with ``token``
+    over the public URL (None: no signature header at all)."""
+    headers = (
+        {} if token is None else {"HTTP_X_TWILIO_SIGNATURE": twilio_sign(token, callback, form)}
+    )
+    return api.post(_path(callback), urlencode(form), content_type=FORM, **headers)
+
+
 def test_twilio_gets_the_attempts_receipt_url_and_undelivered_fails_the_transmission(
     admin_api, anon_api, tenant, admin_user, httpserver, allow_local_http, public_url,
     django_capture_on_commit_callbacks,
@@ -79,14 +93,13 @@ def test_twilio_gets_the_attempts_receipt_url_and_undelivered_fails_the_transmis
     assert callback.startswith(f"{PUBLIC}/api/receipts/{attempt.id}/")
 
     status = {"MessageSid": "SM42", "MessageStatus": "sent", "AccountSid": "AC123"}
-    form = "application/x-www-form-urlencoded"
-    sent = anon_api.post(_path(callback), urlencode(status), content_type=form)
+    sent = _twilio_post(anon_api, callback, status)
     assert sent.json() == {"state": "pending", "recorded": False}
     assert Transmission.objects.get(pk=tx.pk).status == "completed"
 
     status.update(MessageStatus="undelivered", ErrorCode="30003")
     with django_capture_on_commit_callbacks(execute=True):
-        response = anon_api.post(_path(callback), urlencode(status), content_type=form)
+        response = _twilio_post(anon_api, callback, status)
     assert response.status_code == 200 and response.json()["state"] == "undelivered"
     job, attempt = Job.objects.get(pk=tx.job_id), Attempt.objects.get(pk=attempt.pk)
     assert (job.status, job.reason) == ("failed", "undelivered") and "30003" in job.last_error
@@ -96,7 +109,7 @@ def test_twilio_gets_the_attempts_receipt_url_and_undelivered_fails_the_transmis
     assert changed["status"] == "failed" and "undelivered" in changed["response"]
     assert admin_api.get(f"/api/spools/{attempt.id}/status").json() == {"status": "failed"}
     assert Event.objects.filter(job=job, kind="undelivered").count() == 1
-    again = anon_api.post(_path(callback), urlencode(status), content_type=form)
+    again = _twilio_post(anon_api, callback, status)
     assert again.json()["recorded"] is False  # vendors repeat callbacks: no second event
     assert Event.objects.filter(job=job, kind="undelivered").count() == 1
 
@@ -108,13 +121,63 @@ def test_twilio_delivered_marks_the_job_delivered(
     _provider(tenant, httpserver, "twilio")
     tx = _sent(admin_api, tenant, admin_user, django_capture_on_commit_callbacks)
     callback = httpserver.log[0][0].form["StatusCallback"]
-    response = anon_api.post(_path(callback), {"SmsStatus": "delivered"}, format="json")
+    response = _twilio_post(anon_api, callback, {"SmsStatus": "delivered"})
     assert response.json() == {"state": "delivered", "recorded": True}
     job = Job.objects.get(pk=tx.job_id)
     assert job.status == "succeeded" and job.result["delivered"] is True
     assert job.result["provider_message_id"] == "SM42"
     assert Event.objects.filter(job=job, kind="delivered").exists()
     assert Transmission.objects.get(pk=tx.pk).status == "completed"
+
+
+@pytest.mark.parametrize("forgery", ["unsigned", "other token", "request's own URL",
+                                     "fields changed", "json body"])  # fmt: skip
+def test_a_twilio_receipt_without_a_valid_signature_is_refused_and_records_nothing(
+    admin_api, anon_api, tenant, admin_user, httpserver, allow_local_http, public_url,
+    django_capture_on_commit_callbacks, forgery,
+):  # fmt: skip
+    _provider(tenant, httpserver, "twilio")
+    tx = _sent(admin_api, tenant, admin_user, django_capture_on_commit_callbacks)
+    callback = httpserver.log[0][0].form["StatusCallback"]  # the right URL, token included
+    status = {"MessageSid": "SM42", "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    if forgery == "unsigned":
+        response = _twilio_post(anon_api, callback, status, token=None)
+    elif forgery == "other token":
+        response = _twilio_post(anon_api, callback, status, token="another-accounts-token")
+    elif forgery == "request's own URL":  # what Django sees, not what Twilio requested
+        signature = twilio_sign(AUTH_TOKEN, "http://testserver" + _path(callback), status)
+        response = anon_api.post(_path(callback), urlencode(status), content_type=FORM,
+                                 HTTP_X_TWILIO_SIGNATURE=signature)  # fmt: skip
+    elif forgery == "fields changed":  # a genuine signature of a "delivered" report
+        signature = twilio_sign(AUTH_TOKEN, callback, {**status, "MessageStatus": "delivered"})
+        response = anon_api.post(_path(callback), urlencode(status), content_type=FORM,
+                                 HTTP_X_TWILIO_SIGNATURE=signature)  # fmt: skip
+    else:  # the URL alone is signed: a JSON body would ride on any captured signature
+        signature = twilio_sign(AUTH_TOKEN, callback)
+        response = anon_api.post(_path(callback), status, format="json",
+                                 HTTP_X_TWILIO_SIGNATURE=signature)  # fmt: skip
+    assert response.status_code == 403 and response.json()["error"]["code"] == 403
+    attempt = Attempt.objects.get(job=tx.job)
+    assert attempt.outcome == "succeeded" and "receipt" not in attempt.response
+    assert Job.objects.get(pk=tx.job_id).status == "succeeded"
+    assert not Event.objects.filter(job=tx.job, kind__in=["delivered", "undelivered"]).exists()
+    assert Transmission.objects.get(pk=tx.pk).status == "completed"
+
+
+def test_a_twilio_receipt_signed_over_the_standard_port_is_accepted(
+    admin_api, anon_api, tenant, admin_user, httpserver, allow_local_http, public_url,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """Twilio's libraries accept a signature of the URL with or without :443; so do we."""
+    _provider(tenant, httpserver, "twilio")
+    tx = _sent(admin_api, tenant, admin_user, django_capture_on_commit_callbacks)
+    callback = httpserver.log[0][0].form["StatusCallback"]
+    status = {"MessageStatus": "delivered"}
+    signed = twilio_sign(AUTH_TOKEN, callback.replace(PUBLIC, PUBLIC + ":443"), status)
+    response = anon_api.post(_path(callback), urlencode(status), content_type=FORM,
+                             HTTP_X_TWILIO_SIGNATURE=signed)  # fmt: skip
+    assert response.json() == {"state": "delivered", "recorded": True}
+    assert Job.objects.get(pk=tx.job_id).result["delivered"] is True
 
 
 @pytest.mark.parametrize("kind, tx_status, delivered", [("16", "failed", False),
@@ -153,8 +216,7 @@ def test_a_bad_token_answers_404_and_a_non_receipt_412(
     ):
         response = anon_api.post(path, {"MessageStatus": "undelivered"}, format="json")
         assert response.status_code == 404 and response.json()["error"]["code"] == 404
-    callback = _path(receipt_url(attempt_id=attempt.id))
-    nothing = anon_api.post(callback, {"hello": "world"}, format="json")
+    nothing = _twilio_post(anon_api, receipt_url(attempt_id=attempt.id), {"hello": "world"})
     assert nothing.status_code == 412
     assert Job.objects.get(pk=tx.job_id).status == "succeeded"
 

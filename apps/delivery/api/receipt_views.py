@@ -2,14 +2,16 @@
 
 Public like the inbound webhooks (vendors cannot sign in): the token, an HMAC of the attempt
 id (``apps.delivery.services.receipts``), is the credential; a wrong one answers 404 like a
-missing attempt. Twilio posts its status callback as a form; Kannel calls the dlr-url with
-GET and ``?type=%d``; Telnyx posts its fax webhooks as JSON (``data.event_type``). Both methods
+missing attempt. When the attempt's provider is Twilio, its ``X-Twilio-Signature`` must be
+valid too (``services/twilio_signature.py``); a missing or wrong one answers 403 and records
+nothing. Twilio posts its status callback as a form; Kannel calls the dlr-url with GET and
+``?type=%d``; Telnyx posts its fax webhooks as JSON (``data.event_type``). Both methods
 are accepted, fields from the query and the body alike.
 """
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,6 +19,7 @@ from rest_framework.views import APIView
 from apps.delivery.gateways.sms.receipts import receipt_read
 from apps.delivery.models import Attempt
 from apps.delivery.services.receipts import attempt_receipt_record, receipt_token_matches
+from apps.delivery.services.twilio_signature import callback_signature_valid
 
 
 class ReceiptSerializer(serializers.Serializer):
@@ -38,6 +41,9 @@ class ReceiptAnswerSerializer(serializers.Serializer):
     recorded = serializers.BooleanField(help_text="false for pending or a repeated receipt")
 
 
+_FORBIDDEN = OpenApiResponse(description="Twilio provider: missing or wrong X-Twilio-Signature.")
+
+
 def _fields(request) -> dict:
     body = request.data.dict() if hasattr(request.data, "dict") else dict(request.data)
     return {**request.query_params.dict(), **body}
@@ -50,12 +56,18 @@ class ReceiptView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
-    @extend_schema(request=ReceiptSerializer, responses={200: ReceiptAnswerSerializer}, auth=[])
+    @extend_schema(
+        request=ReceiptSerializer,
+        responses={200: ReceiptAnswerSerializer, 403: _FORBIDDEN},
+        auth=[],
+    )
     def post(self, request, attempt_id, token):
         valid = receipt_token_matches(attempt_id, token)
         attempt = Attempt.objects.filter(pk=attempt_id).first() if valid else None
         if attempt is None:
             raise NotFound("Invalid API location or request to non-existing resource.")
+        if not callback_signature_valid(request=request, attempt_id=attempt.id):
+            raise PermissionDenied("Invalid X-Twilio-Signature.")
         receipt = receipt_read(_fields(request))
         if receipt is None:
             raise ValidationError(
@@ -68,7 +80,7 @@ class ReceiptView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("type", int, description="Kannel's report type")],
-        responses={200: ReceiptAnswerSerializer},
+        responses={200: ReceiptAnswerSerializer, 403: _FORBIDDEN},
         auth=[],
     )
     def get(self, request, attempt_id, token):

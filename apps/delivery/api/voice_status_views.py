@@ -1,8 +1,10 @@
 """``/api/voice/status/{attempt_id}/{token}``: Twilio's call status callbacks for one attempt.
 
 Public like the delivery receipts (Twilio cannot sign in): the token, an HMAC of the attempt
-id (``apps.delivery.services.voice_status``), is the credential. A wrong token answers 403, a
-valid token of an attempt that no longer exists 404, a form that is not a status callback 4xx
+id (``apps.delivery.services.voice_status``), is the credential, together with Twilio's
+``X-Twilio-Signature`` when the attempt's provider is Twilio (``services/twilio_signature.py``).
+A wrong token or signature answers 403 and records nothing, a valid token of an attempt that
+no longer exists 404, a form that is not a status callback 4xx
 (412 in the Comms envelope, 415 for a body that is not a form); a recorded (or repeated)
 callback answers 204, which is all Twilio needs.
 """
@@ -15,6 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.delivery.services.twilio_signature import callback_signature_valid
 from apps.delivery.services.voice_status import (
     STATUSES,
     CallStatusReport,
@@ -66,7 +69,7 @@ class VoiceStatusView(APIView):
         request={"application/x-www-form-urlencoded": CallStatusSerializer},
         responses={
             204: OpenApiResponse(description="Recorded (or a repeat, ignored)."),
-            403: OpenApiResponse(description="Wrong token."),
+            403: OpenApiResponse(description="Wrong token, or a missing or wrong signature."),
             404: OpenApiResponse(description="No such attempt."),
         },
         auth=[],
@@ -76,6 +79,9 @@ class VoiceStatusView(APIView):
         attempt_id = int(attempt_id)  # the route's regex hands over digits as a string
         if not voice_status_token_matches(attempt_id, token):
             raise PermissionDenied("Invalid token.")
+        # Before the body is parsed: the signature covers the form fields as Twilio sent them.
+        if not callback_signature_valid(request=request, attempt_id=attempt_id):
+            raise PermissionDenied("Invalid X-Twilio-Signature.")
         serializer = CallStatusSerializer(data=request.data)
         if not serializer.is_valid():
             raise ValidationError(serializer.errors)

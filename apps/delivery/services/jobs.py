@@ -132,9 +132,15 @@ def job_cancel(*, job: Job) -> bool:
     return bool(changed)
 
 
-def job_reschedule(*, job: Job, run_at: datetime) -> bool:
-    """Move a job that has not been executed yet; False otherwise."""
-    changed = Job.objects.filter(pk=job.pk, status__in=Job.WAITING).update(run_at=run_at)
+def job_reschedule(
+    *, job: Job, run_at: datetime, channel: str | None = None, payload: dict | None = None
+) -> bool:
+    """Move a job that has not been executed yet; False otherwise. ``channel``/``payload``
+    replace what it will send (a reminder whose text names the time it moves to)."""
+    fields = {"run_at": run_at}
+    fields |= {"channel": channel} if channel else {}
+    fields |= {"payload": payload} if payload is not None else {}
+    changed = Job.objects.filter(pk=job.pk, status__in=Job.WAITING).update(**fields)
     if changed:
         event_record(job_id=job.pk, kind="rescheduled", run_at=run_at.isoformat())
         if run_at <= timezone.now():
