@@ -64,7 +64,9 @@ def rows_insert(model: type[Model], objs: list[Model], *, key: str | None = None
     meta, quote = model._meta, connection.ops.quote_name
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     columns = ", ".join(quote(field.column) for field in fields)
-    with connection.cursor() as cursor:
+    # The raw psycopg cursor's errors are not Django's: wrap them, so a unique violation is an
+    # IntegrityError for callers, as with bulk_create.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 # pre_save fills auto_now_add fields, as an ordinary save would.

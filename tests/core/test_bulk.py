@@ -55,3 +55,16 @@ def test_rows_insert_stores_every_field_and_reads_keys_back():
     assert list(Event.objects.filter(job=jobs[0]).values_list("kind", "data")) == [
         ("created", {"a": "b"})
     ]
+
+
+def test_rows_insert_reports_a_unique_violation_as_an_integrity_error():
+    from django.db import IntegrityError, transaction
+
+    from apps.core.bulk import rows_insert
+
+    client = ClientFactory()
+    first = Job(client=client, channel="sms", payload={}, run_at=timezone.now())
+    twin = Job(client=client, channel="sms", payload={}, run_at=timezone.now(), uuid=first.uuid)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows_insert(Job, [first, twin], key="uuid")
+    assert not Job.objects.filter(uuid=first.uuid).exists()
