@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from apps.core.bulk import rows_update
 from apps.delivery.gateways.base import DeliveryError, Message
 from apps.delivery.gateways.registry import gateway_class
 from apps.delivery.models import Attempt, Job
@@ -103,23 +104,29 @@ def _internal_error(exc: Exception) -> DeliveryError:
 
 
 def _attempts_open(runs: list[JobRun]) -> None:
-    """This try's row for every job, inserted together. A face may have reserved the row
-    already (the Comms face answers a spool id before any worker runs the job)."""
-    fresh = []
+    """This try's row for every job: new rows inserted together, rows a face reserved (the
+    Comms face answers a spool id before any worker runs the job) read and updated together."""
+    reserved = _attempts_reserved(runs)
     for run in runs:
         job = run.job
         gateway = run.gateway_cls.__name__ if run.gateway_cls and run.error is None else ""
         fields = {"provider": run.provider if gateway else None, "gateway": gateway,
                   "outcome": Attempt.Outcome.STARTED, "started_at": job.started_at}  # fmt: skip
-        if job.meta.get("reserved_attempt") == job.attempts_made:
-            run.attempt = Attempt.objects.get(job=job, number=job.attempts_made)
-            for name, value in fields.items():
-                setattr(run.attempt, name, value)
-            run.attempt.save(update_fields=list(fields))
-        else:
-            run.attempt = Attempt(job=job, number=job.attempts_made, **fields)
-            fresh.append(run.attempt)
-    Attempt.objects.bulk_create(fresh)
+        run.attempt = reserved.get(job.pk) or Attempt(job=job, number=job.attempts_made)
+        for name, value in fields.items():
+            setattr(run.attempt, name, value)
+    Attempt.objects.bulk_create([run.attempt for run in runs if run.attempt.pk is None])
+    rows_update(Attempt, list(reserved.values()), ["provider", "gateway", "outcome", "started_at"])
+
+
+def _attempts_reserved(runs: list[JobRun]) -> dict[int, Attempt]:
+    """{job id: its reserved row for this try}, in one query."""
+    wanted = {run.job.pk: run.job.attempts_made for run in runs
+              if run.job.meta.get("reserved_attempt") == run.job.attempts_made}  # fmt: skip
+    if not wanted:
+        return {}
+    rows = Attempt.objects.filter(job_id__in=wanted)
+    return {a.job_id: a for a in rows if a.number == wanted[a.job_id]}
 
 
 def _send_groups(runs: list[JobRun]):

@@ -58,8 +58,10 @@ def runs_finish(*, runs: list[JobRun], token, renew_ids=()) -> dict[int, str | N
             _attempt_close(run, now)
             events.append(Event(job=run.job, kind="started", at=run.job.started_at,
                                 data={"attempt": run.job.attempts_made}))  # fmt: skip
-            statuses[run.job.pk] = _job_close(run, now, events) if run.job.pk in ours else None
-            if run.job.pk not in ours:
+            if run.job.pk in ours:
+                statuses[run.job.pk] = _job_close(run, now, events)
+            else:  # the sweeper took it back meanwhile: its outcome is the retry's to write
+                statuses[run.job.pk] = None
                 events.append(Event(job=run.job, kind="lease_lost"))
         rows_update(Attempt, [run.attempt for run in runs], ATTEMPT_END_FIELDS)
         rows_update(Job, [run.job for run in runs if run.job.pk in ours], JOB_END_FIELDS)
