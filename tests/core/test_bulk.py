@@ -68,3 +68,42 @@ def test_rows_insert_reports_a_unique_violation_as_an_integrity_error():
     with pytest.raises(IntegrityError), transaction.atomic():
         rows_insert(Job, [first, twin], key="uuid")
     assert not Job.objects.filter(uuid=first.uuid).exists()
+
+
+def test_rows_insert_prepares_enums_and_naive_datetimes_as_django_does():
+    """Values psycopg would write differently (enum members, naive datetimes) still go through
+    Django's preparation: the member's value, the datetime read in the current time zone."""
+    import datetime as dt
+
+    from apps.core.bulk import rows_insert
+    from apps.delivery.models import Priority
+
+    client = ClientFactory()
+    naive = dt.datetime(2030, 1, 2, 3, 4, 5)
+    job = Job(client=client, channel="sms", payload={}, run_at=naive, priority=Priority.HIGH)
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        rows_insert(Job, [job], key="uuid")
+    stored = Job.objects.get(pk=job.pk)
+    assert stored.priority == 2 and stored.status == Job.Status.SCHEDULED
+    assert stored.run_at == timezone.make_aware(naive)
+
+
+def test_rows_fan_out_writes_one_row_per_value_with_the_same_rest():
+    from apps.core.bulk import rows_fan_out
+    from apps.delivery.models import Event
+
+    client = ClientFactory()
+    jobs = jobs_create(client_id=client.id, specs=[JobSpec(channel="sms", payload={})] * 3)
+    Event.objects.all().delete()
+    rows_fan_out(Event, field="job_id", values=[j.id for j in jobs], kind="queued", data={"n": 1})
+    rows = list(Event.objects.order_by("job_id").values_list("job_id", "kind", "data"))
+    assert rows == [(job.id, "queued", {"n": 1}) for job in jobs]
+    assert len(set(Event.objects.values_list("at", flat=True))) == 1  # one default for all
+
+
+def test_rows_fan_out_of_nothing_makes_no_statement(django_assert_num_queries):
+    from apps.core.bulk import rows_fan_out
+    from apps.delivery.models import Event
+
+    with django_assert_num_queries(0):
+        rows_fan_out(Event, field="job_id", values=[], kind="queued")

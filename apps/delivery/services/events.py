@@ -1,6 +1,6 @@
 """Event rows: the history of every job (state changes and hook deliveries)."""
 
-from apps.core.bulk import rows_insert
+from apps.core.bulk import rows_fan_out
 from apps.delivery.models import Event
 
 
@@ -11,4 +11,4 @@ def event_record(*, job_id: int, kind: str, **data) -> None:
 
 def events_record_many(*, job_ids, kind: str, **data) -> None:
     """Append the same event to many jobs in one insert (hot paths: create, dispatch)."""
-    rows_insert(Event, [Event(job_id=job_id, kind=kind, data=data) for job_id in job_ids])
+    rows_fan_out(Event, field="job_id", values=list(job_ids), kind=kind, data=data)

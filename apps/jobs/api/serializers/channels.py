@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.core.fast_validation import FastValidationMixin
 from apps.jobs.api.serializers.fields import (
     EmailListField,
     HeaderMapField,
@@ -33,7 +34,7 @@ class DigitsField(serializers.CharField):
     """A number the spec sends as JSON number or string (contact, countryCode, otp)."""
 
 
-class ChannelDataSerializer(serializers.Serializer):
+class ChannelDataSerializer(FastValidationMixin, serializers.Serializer):
     """Base: ``context["kind"]`` is the task's catalog row; ``payload(data)`` turns validated
     data into the gateway shape."""
 

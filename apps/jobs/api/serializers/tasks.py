@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from apps.core.fast_validation import FastValidationMixin
 from apps.delivery.services.jobs import JobSpec
 from apps.jobs.api.serializers.channels import CHANNEL_DATA_SERIALIZERS
 from apps.jobs.api.serializers.fields import (
@@ -29,7 +30,7 @@ class TaskDataField(serializers.DictField):
     """The channel's ``data`` object; its shape depends on ``task`` (see channels.py)."""
 
 
-class TaskSerializer(serializers.Serializer):
+class TaskSerializer(FastValidationMixin, serializers.Serializer):
     """One task of POST /queue/: the catalog pair, its channel ``data`` and delivery options."""
 
     task = serializers.IntegerField(help_text="1 SMS, 2 Email, 3 Push, 4 Webhook, 6 WhatsApp.")
