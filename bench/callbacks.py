@@ -1,7 +1,8 @@
 """Benchmark 5, callbacks: call tasks paced by a task scheduler's concurrent_task_limit.
 
-For L = 50 and L = 5: a TaskScheduler (limit L, interval 0, no ASR guard, no calling hours)
-gets N CallTasks, all due now, stored with ``call_tasks_create`` (which pumps on commit).
+For L = 50 and L = 5 (interval 0), and L = 5 with an interval of 1 s: a TaskScheduler (no ASR
+guard, no calling hours) gets N CallTasks, all due now, stored with ``call_tasks_create``
+(which pumps on commit).
 The real engine runs them: the Procfile's worker with ``--concurrency L`` (a call holds a
 worker process for its length), urgent, the dispatcher and the ticker (``callbacks_pump``
 every second); a ``simulator`` voice provider answers every call and holds it 0.5–3 s.
@@ -36,12 +37,18 @@ LOG_TABLE = "bench_calltask_status"
 def run(sizes, client_id: int) -> dict:
     runs = []
     with _simulator_only(client_id), _status_log():
-        for limit, count in ((50, sizes.callbacks_tasks_high), (5, sizes.callbacks_tasks_low)):
+        for limit, count, interval in (
+            (50, sizes.callbacks_tasks_high, 0.0),
+            (5, sizes.callbacks_tasks_low, 0.0),
+            (5, sizes.callbacks_interval_tasks, sizes.callbacks_interval),
+        ):
             state_reset()
-            print(f"bench: callbacks L={limit}, {count:,} tasks …", flush=True)
-            runs.append(limit_run(client_id, limit, count))
+            label = f"L={limit}, interval {interval:g} s, {count:,} tasks"
+            print(f"bench: callbacks {label} …", flush=True)
+            runs.append(limit_run(client_id, limit, count, interval))
     rows = [row for result in runs for row in rows_of(result)]
     ok = all(r["complete"] and r["max_concurrency"] <= r["limit"] for r in runs)
+    ok = ok and all((r["min_start_gap_s"] or 0) >= r["interval_s"] for r in runs)
     return {
         "status": "ok" if ok else "failed",
         "rows": rows,
@@ -142,7 +149,7 @@ class StatusSampler(threading.Thread):
 # --- one limit -----------------------------------------------------------------------------
 
 
-def limit_run(client_id: int, limit: int, count: int) -> dict:
+def limit_run(client_id: int, limit: int, count: int, interval: float = 0.0) -> dict:
     from apps.callbacks.models import CallTask, TaskScheduler
     from apps.callbacks.services.tasks import call_tasks_create
 
@@ -150,12 +157,12 @@ def limit_run(client_id: int, limit: int, count: int) -> dict:
         cursor.execute(f"TRUNCATE {LOG_TABLE}")
     scheduler = TaskScheduler.objects.create(
         client_id=client_id,
-        name=f"bench L={limit}",
+        name=f"bench L={limit} interval {interval:g}",
         concurrent_task_limit=limit,
-        interval=0,
+        interval=interval,
         asr_window=0,
     )
-    expected = count * (CALL_MIN + CALL_MAX) / 2 / limit
+    expected = max(count * (CALL_MIN + CALL_MAX) / 2 / limit, count * interval)
     cap = max(60.0, 2.5 * expected)
     tasks = [
         {"name": f"bench {i}", "a_number": f"+1555{i:07d}", "b_number": f"+1666{i:07d}"}
@@ -180,14 +187,14 @@ def limit_run(client_id: int, limit: int, count: int) -> dict:
         "waited_s": round(elapsed, 1),
         "cap_s": round(cap, 1),
     }
-    result.update(_analyse(scheduler.id, limit))
+    result.update(_analyse(scheduler.id, limit, interval))
     result["samples"] = _sampled(sampler.samples, limit)
     result["cpu"] = cpu.as_dict(result["finished"])
     TaskScheduler.objects.filter(pk=scheduler.id).delete()
     return result
 
 
-def _analyse(scheduler_id: int, limit: int) -> dict:
+def _analyse(scheduler_id: int, limit: int, interval: float) -> dict:
     from apps.callbacks.models import CallRecord, CallTask
 
     tasks = CallTask.objects.filter(scheduler_id=scheduler_id)
@@ -228,7 +235,7 @@ def _analyse(scheduler_id: int, limit: int) -> dict:
     created = tasks.aggregate(first=Min("created_at"))["first"]
     wall = (last_end - created.timestamp()) if last_end and created else None
 
-    # the pump's start times: the smallest gap between two starts vs interval (0)
+    # the pump's start times: the smallest gap between two starts vs interval
     started_at = sorted(t.timestamp() for t in tasks.values_list("started_at", flat=True) if t)
     gaps = [b - a for a, b in zip(started_at, started_at[1:], strict=False)]
     first_pass = tasks.aggregate(first=Min("started_at"))["first"]
@@ -236,6 +243,10 @@ def _analyse(scheduler_id: int, limit: int) -> dict:
         t for t, p in paths.items() if p[:2] == ["scheduled", "executed"]
     ]  # never shown as waiting
     direct_late = tasks.filter(id__in=direct).exclude(started_at=first_pass).count()
+    waiting = ("delayed_concurrent_task", "delayed_interval", "delayed_asr")
+    deferred_shown = sum(
+        1 for t, p in paths.items() if t not in direct and any(s in p for s in waiting)
+    )
     via = {
         status: sum(1 for p in paths.values() if status in p)
         for status in ("delayed_concurrent_task", "delayed_interval", "delayed_asr", "delayed")
@@ -257,9 +268,10 @@ def _analyse(scheduler_id: int, limit: int) -> dict:
             _mean_between(calls_series, first_start, last_start)
         ),
         "min_start_gap_s": round(min(gaps), 4) if gaps else None,
-        "interval_s": 0.0,
+        "interval_s": interval,
         "started_directly": len(direct),
         "started_directly_after_first_pass": direct_late,
+        "deferred_shown": deferred_shown,
         "passed_through": via,
         "paths": path_counts,
         "total_call_seconds": round(call_seconds, 1),

@@ -23,7 +23,9 @@ class Sizes:
     enqueue_clients: int = 8
     enqueue_batch: int = 100
     callbacks_tasks_high: int = 2_000  # call tasks at concurrent_task_limit 50
-    callbacks_tasks_low: int = 100  # at limit 5: 2,000 would take 2,000 × 1.75 s / 5 ≈ 12 min
+    callbacks_tasks_low: int = 2_000  # at limit 5: 2,000 × 1.75 s / 5 ≈ 12 min of calls
+    callbacks_interval_tasks: int = 60  # at limit 5 with a non-zero interval
+    callbacks_interval: float = 1.0  # seconds between two starts
 
 
 FULL = Sizes()
@@ -41,4 +43,5 @@ QUICK = Sizes(
     enqueue_seconds=5.0,
     callbacks_tasks_high=1_000,
     callbacks_tasks_low=50,
+    callbacks_interval_tasks=15,
 )
