@@ -49,8 +49,9 @@ class CaseAdmin(TenantAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj: Case, form, change) -> None:
         """A case created here gets the next task number and its creator. On an open case, a
-        new ``task_time`` or ``status`` goes through the services, so reminders move and
-        ending it notifies customers exactly as through the API."""
+        new ``task_time`` or ``status`` goes through the services, so reminders move, members
+        are told of the new time and ending it notifies customers exactly as through the
+        API."""
         if not change:
             obj.task_num = task_num_allocate()
             obj.created_by = request.user

@@ -3,7 +3,9 @@
 A customer with a phone gets an SMS, otherwise an email; one without either gets nothing.
 The payloads use the gateway shapes of ``apps.delivery.gateways.base.Message``. Kinds: an
 invitation when the customer is added, a reminder before ``task_time`` (scheduled by
-``apps.cases.reminders``) and a cancellation notice.
+``apps.cases.reminders``), a rescheduled notice (to customers and moderators) and a
+cancellation notice. Every notice writes times in UTC, labelled as such: one text per case
+whoever reads it, whatever time zone the server or the back-office user is in.
 """
 
 import datetime as dt
@@ -14,16 +16,28 @@ from django.utils.html import format_html
 from apps.cases.links import join_url_of
 from apps.cases.models import Case, CaseMember
 from apps.delivery.models import Job
-from apps.delivery.services.jobs import CANCELLABLE, JobSpec, job_cancel, jobs_create
+from apps.delivery.services.jobs import (
+    CANCELLABLE,
+    JobSpec,
+    job_cancel,
+    job_reschedule,
+    jobs_create,
+)
 
 ORIGIN = "cases"
 INVITE, REMINDER, CANCELLATION = "invite", "reminder", "cancellation"
+RESCHEDULED = "rescheduled"
+
+
+def time_text(moment: dt.datetime) -> str:
+    """A time as every notice writes it: ``2023-12-21 at 06:49 UTC`` (to the minute)."""
+    return f"{moment.astimezone(dt.UTC):%Y-%m-%d at %H:%M} UTC"
 
 
 def _when(case: Case) -> str:
     if case.room_type == Case.RoomType.REALTIME:
         return "ready now"
-    return f"on {case.task_time.astimezone(dt.UTC):%Y-%m-%d at %H:%M} UTC"
+    return f"on {time_text(case.task_time)}"
 
 
 def _greeting(member: CaseMember) -> str:
@@ -59,14 +73,31 @@ def _cancellation_texts(case: Case, member: CaseMember) -> tuple[str, str, str]:
     return text, f"Video appointment {case.task_num} canceled", html
 
 
-_TEXTS = {INVITE: _invite_texts, REMINDER: _reminder_texts, CANCELLATION: _cancellation_texts}
+def _rescheduled_texts(case: Case, member: CaseMember) -> tuple[str, str, str]:
+    """(sms text, email subject, email html) of a rescheduled notice: the new time, always
+    written out (also for a realtime room, whose invitation said "ready now": a moved room
+    is no longer ready now), and the join link, which may have been signed for that time."""
+    url, when = join_url_of(member), time_text(case.task_time)
+    text = f"{_greeting(member)}, your video appointment {case.task_num} has been moved to {when}."
+    html = format_html(
+        '<p>{}</p><p><a href="{}">Join the video call</a></p><p>{}</p>', text, url, url
+    )
+    return f"{text} Join: {url}", f"Video appointment {case.task_num} rescheduled", html
+
+
+_TEXTS = {
+    INVITE: _invite_texts,
+    REMINDER: _reminder_texts,
+    RESCHEDULED: _rescheduled_texts,
+    CANCELLATION: _cancellation_texts,
+}
 
 
 def _idempotency_key(kind: str, member: CaseMember) -> str | None:
-    # A member is invited and told of a cancellation once at most; reminders are not keyed,
-    # since a reschedule may call for a new one after an earlier one was sent (the case's row
-    # lock keeps them from being doubled).
-    return None if kind == REMINDER else f"cases:{kind}:{member.pk}"
+    # A member is invited and told of a cancellation once at most. Reminders and rescheduled
+    # notices are not keyed: every reschedule may call for new ones after earlier ones were
+    # sent (the case's row lock keeps them from being doubled).
+    return None if kind in (REMINDER, RESCHEDULED) else f"cases:{kind}:{member.pk}"
 
 
 def member_notice_spec(
@@ -116,3 +147,36 @@ def case_pending_notices_cancel(*, case: Case, kinds: tuple[str, ...]) -> int:
     cancelled (one that starts meanwhile is left to finish)."""
     pending = [job for kind in kinds for job in case_pending_notices(case=case, kind=kind)]
     return sum(job_cancel(job=job) for job in pending)
+
+
+def case_rescheduled_notify(*, case: Case, previous: dt.datetime) -> list[Job]:
+    """Tell every reachable member (customers and moderators) that the case moved from
+    ``previous`` to its ``task_time``; nothing when the time as notices write it (UTC, to the
+    minute) is the same. Call it inside the case's locked transaction, after the move.
+
+    Unsent notices that name the old time are brought up to date first: a waiting invitation
+    is rewritten (it keeps its place in the queue), an earlier rescheduled notice that has not
+    gone out is withdrawn (this one replaces it).
+    """
+    if time_text(previous) == time_text(case.task_time):
+        return []
+    members = list(case.members.order_by("id"))  # each member's .case is this very case
+    _waiting_invitations_rewrite(case=case, members=members)
+    case_pending_notices_cancel(case=case, kinds=(RESCHEDULED,))
+    return members_notify(case=case, members=members, kind=RESCHEDULED)
+
+
+def _waiting_invitations_rewrite(*, case: Case, members: list[CaseMember]) -> int:
+    """Rewrite the case's invitations that still wait (e.g. retrying) for its new time; how
+    many. One already handed to a worker goes out as it is: the rescheduled notice corrects
+    it."""
+    by_id = {member.pk: member for member in members}
+    rewritten = 0
+    for job in case_pending_notices(case=case, kind=INVITE):
+        member = by_id.get(job.meta.get("member_id"))
+        spec = None if member is None else member_notice_spec(case=case, member=member, kind=INVITE)
+        if spec is not None:  # job_reschedule only touches a job that still waits
+            rewritten += job_reschedule(
+                job=job, run_at=job.run_at, channel=spec.channel, payload=spec.payload
+            )
+    return rewritten

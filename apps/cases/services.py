@@ -15,6 +15,12 @@ from apps.core.exceptions import Conflict
 DUPLICATE_OUT_TASK_NUM = "A case with this out_task_num already exists for this business_id."
 
 
+def _whole_second(moment: dt.datetime) -> dt.datetime:
+    # The face speaks unix seconds and the back-office form whole seconds: a case keeps its
+    # time to the second, so a time read back and saved again is no change.
+    return moment.replace(microsecond=0)
+
+
 def _out_task_num_taken(*, client_id: int, business_id: int, out_task_num: str) -> bool:
     return Case.objects.filter(
         client_id=client_id, business_id=business_id, out_task_num=out_task_num
@@ -24,9 +30,9 @@ def _out_task_num_taken(*, client_id: int, business_id: int, out_task_num: str) 
 def case_create(*, client_id: int, created_by, task_time: dt.datetime | None, **fields) -> Case:
     """Create an open case with the next task number of the day.
 
-    ``task_time`` None means now. A duplicate (``business_id``, ``out_task_num``) of the
-    client is refused with a ValidationError naming ``out_task_num``, also when two requests
-    race (the unique constraint decides).
+    ``task_time`` None means now (to the second). A duplicate (``business_id``,
+    ``out_task_num``) of the client is refused with a ValidationError naming
+    ``out_task_num``, also when two requests race (the unique constraint decides).
     """
     duplicate = ValidationError({"out_task_num": [DUPLICATE_OUT_TASK_NUM]})
     if _out_task_num_taken(client_id=client_id, **_reference(fields)):
@@ -37,7 +43,7 @@ def case_create(*, client_id: int, created_by, task_time: dt.datetime | None, **
                 client_id=client_id,
                 created_by=created_by,
                 task_num=task_num_allocate(),
-                task_time=task_time or timezone.now(),
+                task_time=task_time or _whole_second(timezone.now()),
                 **fields,
             )
     except IntegrityError:
@@ -83,12 +89,19 @@ def moderator_add(
             user=user,
             role=CaseMember.Role.MODERATOR,
             defaults={
-                "name": user.get_full_name() or user.username,
+                "name": _moderator_name(user),
                 "email": user.email,
                 "business_code": business_code,
                 "branch_code": branch_code,
             },
         )
+
+
+def _moderator_name(user) -> str:
+    """The user's full name (else username), cut to the member's ``name`` column: a user's
+    names may be longer (150 + 150 characters) than a case member's."""
+    limit = CaseMember._meta.get_field("name").max_length
+    return (user.get_full_name() or user.username)[:limit]
 
 
 def publishers_add(*, case: Case, customers: list[dict]) -> list[tuple[CaseMember, bool]]:
@@ -120,18 +133,23 @@ def _publisher_create(case: Case, customer: dict) -> CaseMember:
 
 def case_reschedule(*, case: Case, task_time: dt.datetime) -> bool:
     """Move the open ``case`` to ``task_time``: True when it changed, False when it already
-    had that time; a finished or canceled case is a Conflict.
+    had that time (to the second); a finished or canceled case is a Conflict.
 
     Pending reminders move with it (customers without one get one; they are cancelled when
-    the new time leaves no room for a reminder).
+    the new time leaves no room for a reminder). A case with ``task_notify`` tells its
+    customers and moderators the new time through the engine (``notify``).
     """
+    task_time = _whole_second(task_time)
     with transaction.atomic():
         _case_lock(case)
-        if Case.objects.filter(pk=case.pk, task_time=task_time).exists():
+        previous = Case.objects.values_list("task_time", flat=True).get(pk=case.pk)
+        if _whole_second(previous) == task_time:
             return False
         case.task_time = task_time
         case.save(update_fields=["task_time", "updated_at"])
         reminders.case_reminders_move(case=case)
+        if case.task_notify:
+            notify.case_rescheduled_notify(case=case, previous=previous)
     return True
 
 
@@ -140,7 +158,8 @@ def case_status_update(*, case: Case, status: str) -> bool:
     had ``status``; a case already ended otherwise is a Conflict.
 
     Its pending reminders are cancelled. Canceling a case that notifies customers also
-    withdraws unsent invitations and tells every reachable customer, through the engine.
+    withdraws unsent invitations and rescheduled notices and tells every reachable customer,
+    through the engine.
     """
     with transaction.atomic():
         if _status_locked(case) == status:
@@ -150,7 +169,7 @@ def case_status_update(*, case: Case, status: str) -> bool:
         case.save(update_fields=["status", "status_changed_at", "updated_at"])
         reminders.case_reminders_cancel(case=case)
         if status == Case.Status.CANCELED and case.task_notify:
-            notify.case_pending_notices_cancel(case=case, kinds=(notify.INVITE,))
+            notify.case_pending_notices_cancel(case=case, kinds=(notify.INVITE, notify.RESCHEDULED))
             customers = list(case.members.filter(role=CaseMember.Role.PUBLISHER))
             notify.members_notify(case=case, members=customers, kind=notify.CANCELLATION)
     return True

@@ -1,8 +1,11 @@
-"""Video-case fixtures: users with chosen permissions, a sandbox provider, a case factory."""
+"""Video-case fixtures: users with chosen permissions, a sandbox provider, a case factory, a
+back-office session and its change form."""
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.test import Client as BrowserClient
 
+from apps.cases.models import Case
 from apps.providers.models import Provider
 from tests.conftest import api_client_for
 from tests.factories import UserFactory
@@ -68,3 +71,33 @@ def case_create(api, **overrides) -> str:
 def sandbox(tenant):
     """A sandbox provider serving SMS (4) and email (8) for the tenant."""
     return Provider.objects.create(client=tenant, name="sandbox", type="sandbox", service_flag=12)
+
+
+@pytest.fixture
+def staff_browser(global_staff):
+    """A logged-in back-office session of global staff."""
+    browser = BrowserClient()
+    browser.force_login(global_staff)
+    return browser
+
+
+def admin_form(case: Case, **changes) -> dict:
+    """The back-office change form of ``case`` as posted, with ``changes`` applied."""
+    task_time = changes.pop("task_time", case.task_time)
+    members = list(case.members.order_by("id"))
+    data = {
+        "client": case.client_id, "business_id": case.business_id,
+        "out_task_num": case.out_task_num, "out_task_type": case.out_task_type,
+        "task_type": case.task_type, "task_notify": "on" if case.task_notify else "",
+        "task_time_0": f"{task_time:%Y-%m-%d}", "task_time_1": f"{task_time:%H:%M:%S}",
+        "task_remark": case.task_remark, "branch_code": case.branch_code,
+        "business_code": case.business_code, "room_type": case.room_type, "video": "on",
+        "status": case.status, "members-TOTAL_FORMS": len(members),
+        "members-INITIAL_FORMS": len(members),
+    }  # fmt: skip
+    for i, m in enumerate(members):
+        fields = ("id", "case", "role", "title", "name", "id_num", "phone", "email")
+        data.update({f"members-{i}-{f}": getattr(m, f"{f}_id" if f == "case" else f) or ""
+                     for f in fields})  # fmt: skip
+        data[f"members-{i}-user"] = m.user_id or ""
+    return {**data, **changes}

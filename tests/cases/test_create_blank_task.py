@@ -101,6 +101,18 @@ def test_task_time_defaults_to_now_for_a_realtime_room(admin_api):
     assert before <= case.task_time <= timezone.now()
 
 
+def test_an_empty_task_time_counts_as_not_sent(admin_api):
+    response = admin_api.post("/video/createBlankTask", {**CASE, "task_time": ""}, format="json")
+    assert response.status_code == 400
+    assert response.json()["info"]["errors"] == {
+        "task_time": ["Required when room_type is normal (a scheduled room)."]
+    }
+    before = timezone.now().replace(microsecond=0)
+    task_num = case_create(admin_api, task_time=" ", room_type="realtime")
+    case = Case.objects.get(task_num=task_num)
+    assert before <= case.task_time <= timezone.now() and case.task_time.microsecond == 0
+
+
 def test_spec_spellings_are_accepted(admin_api):
     task_num = case_create(
         admin_api, task_time=1703141398, video="false", task_notify="true", business_id="16",

@@ -94,6 +94,8 @@ def test_reading_needs_the_view_permission_and_a_token(worker_api, tenant, anon_
     assert anon_api.get(f"/video/getTask?task_num={task_num}").status_code == 401
 
 
-def test_an_unknown_video_route_answers_404_in_the_video_envelope(worker_api):
-    response = worker_api.get("/video/nothingHere")
-    assert response.status_code == 404 and response.json()["status"] == 0
+@pytest.mark.parametrize("path", ["/video/nothingHere", "/video/", "/video/getTask/extra"])
+def test_an_unknown_video_route_answers_the_specs_404(worker_api, anon_api, path):
+    expected = {"status": 0, "message": "Resource Not Found", "info": {}}
+    for response in (worker_api.get(path), anon_api.post(path, {}, format="json")):
+        assert response.status_code == 404 and response.json() == expected

@@ -3,7 +3,7 @@
 import pytest
 
 from apps.cases.models import Case, CaseMember
-from tests.cases.conftest import CUSTOMER, case_create, user_with_permissions
+from tests.cases.conftest import CASE_WORKER, CUSTOMER, case_create, user_with_permissions
 from tests.conftest import api_client_for
 from tests.factories import UserFactory
 
@@ -83,6 +83,28 @@ def test_task_num_is_required_and_checked(worker_api):
     assert response.json() == {"status": 0, "message": "Resource Not Found", "info": {}}
 
 
+def test_a_long_user_name_is_cut_to_the_members_name(worker_api, tenant):
+    colleague = UserFactory(client=tenant, username="u" * 150, first_name="", last_name="")
+    task_num = case_create(worker_api)
+    response = _moderator(worker_api, task_num, emp_id=str(colleague.pk))
+    assert response.status_code == 200, response.content  # was a 500 on PostgreSQL
+    assert CaseMember.objects.get(role="moderator").name == "u" * 120
+
+
+def test_another_clients_case_takes_no_members_and_answers_like_a_missing_one(
+    worker_api, other_tenant
+):
+    theirs = case_create(api_client_for(user_with_permissions(other_tenant, *CASE_WORKER)))
+    missing = "202001010000001"
+    for task_num in (theirs, missing):
+        moderator = _moderator(worker_api, task_num)
+        customers = _publish(worker_api, task_num, CUSTOMER)
+        expected = {"status": 0, "message": "Resource Not Found", "info": {}}
+        assert moderator.status_code == customers.status_code == 404
+        assert moderator.json() == customers.json() == expected
+    assert not CaseMember.objects.exists()
+
+
 def test_a_closed_case_takes_no_members(worker_api):
     task_num = case_create(worker_api)
     Case.objects.filter(task_num=task_num).update(status="finished")
@@ -147,6 +169,15 @@ def test_a_bad_customer_is_named_by_index_and_nothing_is_added(worker_api, chang
     assert response.status_code == 400
     assert list(response.json()["info"]["errors"]) == [key]
     assert key in response.json()["message"]
+    assert not CaseMember.objects.exists()
+
+
+def test_an_email_longer_than_it_can_be_stored_is_named(worker_api):
+    task_num = case_create(worker_api)
+    long_email = "a" * 60 + "@" + ("b" * 60 + ".") * 4 + "com"  # 308 characters, well formed
+    response = _publish(worker_api, task_num, {**CUSTOMER, "customer_email": long_email})
+    assert response.status_code == 400  # was a 500 on PostgreSQL (the column holds 254)
+    assert list(response.json()["info"]["errors"]) == ["customer[0].customer_email"]
     assert not CaseMember.objects.exists()
 
 

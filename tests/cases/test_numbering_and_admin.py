@@ -5,7 +5,6 @@ import threading
 
 import pytest
 from django.db import connection, connections, transaction
-from django.test import Client as BrowserClient
 
 from apps.cases.models import Case, CaseMember
 from apps.cases.numbering import task_num_allocate
@@ -36,14 +35,6 @@ def test_concurrent_allocations_never_hand_out_a_number_twice():
         thread.join()
     assert not errors
     assert sorted(numbers) == [f"20310506{n:07d}" for n in range(1, 81)]
-
-
-@pytest.fixture
-def staff_browser(global_staff):
-    """A logged-in back-office session of global staff."""
-    browser = BrowserClient()
-    browser.force_login(global_staff)
-    return browser
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import datetime as dt
 import time
 
 import pytest
-from django.test import Client as BrowserClient
 from django.utils import timezone
 
 from apps.cases import services
@@ -13,7 +12,7 @@ from apps.cases.models import Case, CaseMember
 from apps.core.exceptions import Conflict
 from apps.delivery.models import Job, OutboxMessage
 from apps.delivery.services.jobs import job_run_now
-from tests.cases.conftest import CUSTOMER, case_create
+from tests.cases.conftest import CUSTOMER, admin_form, case_create
 from tests.cases.test_rooms import SECRET, _claims
 from tests.delivery.conftest import run_engine
 
@@ -190,40 +189,11 @@ def test_a_moved_reminder_carries_a_jitsi_link_signed_for_the_new_time(worker_ap
     assert _claims(url)["nbf"] == int(later.timestamp()) - 15 * 60
 
 
-def _admin_form(case: Case, **changes) -> dict:
-    """The back-office change form of ``case`` as posted, with ``changes`` applied."""
-    task_time = changes.pop("task_time", case.task_time)
-    members = list(case.members.order_by("id"))
-    data = {
-        "client": case.client_id, "business_id": case.business_id,
-        "out_task_num": case.out_task_num, "out_task_type": case.out_task_type,
-        "task_type": case.task_type, "task_notify": "on" if case.task_notify else "",
-        "task_time_0": f"{task_time:%Y-%m-%d}", "task_time_1": f"{task_time:%H:%M:%S}",
-        "task_remark": case.task_remark, "branch_code": case.branch_code,
-        "business_code": case.business_code, "room_type": case.room_type, "video": "on",
-        "status": case.status, "members-TOTAL_FORMS": len(members),
-        "members-INITIAL_FORMS": len(members),
-    }  # fmt: skip
-    for i, m in enumerate(members):
-        fields = ("id", "case", "role", "title", "name", "id_num", "phone", "email")
-        data.update({f"members-{i}-{f}": getattr(m, f"{f}_id" if f == "case" else f) or ""
-                     for f in fields})  # fmt: skip
-        data[f"members-{i}-user"] = m.user_id or ""
-    return {**data, **changes}
-
-
-@pytest.fixture
-def staff_browser(global_staff):
-    browser = BrowserClient()
-    browser.force_login(global_staff)
-    return browser
-
-
 def test_editing_task_time_in_the_admin_moves_the_reminders(worker_api, staff_browser):
     case = _case_with_customers(worker_api, _at(3 * 3600))
     later = _at(48 * 3600)
     url = f"/admin/cases/case/{case.pk}/change/"
-    response = staff_browser.post(url, _admin_form(case, task_time=later))
+    response = staff_browser.post(url, admin_form(case, task_time=later))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Case.objects.get(pk=case.pk).task_time == later
     reminders = _reminders(case)
@@ -234,7 +204,7 @@ def test_editing_task_time_in_the_admin_moves_the_reminders(worker_api, staff_br
 def test_canceling_in_the_admin_cancels_reminders_and_tells_customers(worker_api, staff_browser):
     case = _case_with_customers(worker_api, _at(3 * 3600))
     url = f"/admin/cases/case/{case.pk}/change/"
-    response = staff_browser.post(url, _admin_form(case, status="canceled"))
+    response = staff_browser.post(url, admin_form(case, status="canceled"))
     assert response.status_code == 302, response.content.decode()[:3000]
     case.refresh_from_db()
     assert case.status == "canceled" and case.status_changed_at <= timezone.now()

@@ -72,7 +72,8 @@ def _code_field(**kwargs) -> serializers.CharField:
 
 
 class VideoCreateBlankTaskSerializer(NullAsAbsentMixin, serializers.Serializer):
-    """createBlankTask. ``task_remarks`` (the spec's table) is read as ``task_remark``."""
+    """createBlankTask. ``task_remarks`` (the spec's table) is read as ``task_remark``; an
+    empty ``task_time`` counts as not sent."""
 
     business_id = serializers.IntegerField(min_value=0, max_value=2**63 - 1)
     out_task_num = serializers.CharField(max_length=64)
@@ -93,6 +94,10 @@ class VideoCreateBlankTaskSerializer(NullAsAbsentMixin, serializers.Serializer):
     def to_internal_value(self, data):
         if isinstance(data, dict) and data.get("task_remark") is None and "task_remarks" in data:
             data = {**data, "task_remark": data["task_remarks"]}
+        if isinstance(data, dict) and str(data.get("task_time", "x")).strip() == "":
+            # The spec types task_time as an optional string: an empty one is "not provided"
+            # (now, or "required" for a scheduled room), not a malformed time.
+            data = {key: value for key, value in data.items() if key != "task_time"}
         return super().to_internal_value(data)
 
     def validate(self, attrs: dict) -> dict:
@@ -141,7 +146,9 @@ class VideoCustomerSerializer(NullAsAbsentMixin, serializers.Serializer):
     customer_phone = serializers.CharField(
         max_length=32, required=False, allow_blank=True, default=""
     )
-    customer_email = serializers.EmailField(required=False, allow_blank=True, default="")
+    customer_email = serializers.EmailField(
+        max_length=254, required=False, allow_blank=True, default=""
+    )  # the column's length: a longer address (up to 320 passes the validator) is a 400
 
     def validate(self, attrs: dict) -> dict:
         country_code, phone = self._phone_of(attrs)
