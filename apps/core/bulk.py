@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 
 from django.db import connections, router
-from django.db.models import DateField, Field, JSONField, Model
+from django.db.models import Choices, DateField, Field, JSONField, Model
 
 # Values psycopg writes exactly as Django's get_db_prep_save would have prepared them.
 _NATIVE = (str, int, bool, uuid.UUID, type(None))
@@ -86,9 +86,10 @@ def _copy_value_reader(field: Field, connection):
     """A function giving ``field``'s COPY value of an object.
 
     Django's ``get_db_prep_save`` costs ten calls per value, more than the rest of the insert,
-    so values psycopg writes the same way pass through as they are; JSON goes as text (COPY's
-    format is text: PostgreSQL parses it), SQL NULL for None as Django stores it; anything else
-    (naive datetimes, Decimals, …) still goes through Django's preparation.
+    so values psycopg writes the same way pass through as they are (choices as their value);
+    JSON goes as text (COPY's format is text: PostgreSQL parses it), SQL NULL for None as
+    Django stores it; anything else (naive datetimes, Decimals, …) still goes through
+    Django's preparation.
     """
     attname = field.attname
     if isinstance(field, DateField) and (field.auto_now or field.auto_now_add):
@@ -104,6 +105,8 @@ def _copy_value_reader(field: Field, connection):
 
     def value_of(obj):
         value = getattr(obj, attname)
+        if isinstance(value, Choices):  # a TextChoices/IntegerChoices member: Django stores
+            value = value.value  # its value
         if type(value) in _NATIVE or (type(value) is datetime and value.tzinfo is not None):
             return value
         return field.get_db_prep_save(value, connection)
