@@ -88,7 +88,16 @@ class CallTask(TenantModel):
     )
 
     class Meta:
-        indexes = [models.Index(fields=["scheduler", "status", "next_run_at"])]
+        indexes = [
+            models.Index(fields=["scheduler", "status", "next_run_at"]),
+            # Beat's pump looks for due and executed tasks of every scheduler each second;
+            # finished tasks, nearly all rows, stay out of this index.
+            models.Index(
+                fields=["status", "next_run_at"],
+                condition=~models.Q(status="finished"),
+                name="callbacks_task_open_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name or 'task'} #{self.pk} ({self.a_number} → {self.b_number})"

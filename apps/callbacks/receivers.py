@@ -1,9 +1,13 @@
 """Engine signals → call tasks. The engine never imports this app."""
 
+import logging
+
 from django.dispatch import receiver
 
 from apps.delivery.models import Job
 from apps.delivery.signals import job_finished
+
+logger = logging.getLogger(__name__)
 
 
 @receiver(job_finished, dispatch_uid="callbacks.try_finished")
@@ -15,5 +19,9 @@ def call_try_finished(sender, job: Job, **kwargs) -> None:
     from apps.callbacks.services.pump import scheduler_pump
 
     task = call_task_try_end(job=job)
-    if task is not None:
+    if task is None:
+        return
+    try:  # the try's end is committed; a failing pump is retried by beat within a second
         scheduler_pump(scheduler_id=task.scheduler_id, skip_locked=True)
+    except Exception:
+        logger.exception("task scheduler %s: pump after a call failed", task.scheduler_id)

@@ -1,5 +1,7 @@
 """Reads of the Callbacks face, scoped to the client in the path."""
 
+import uuid
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -42,6 +44,12 @@ def task_get(*, scheduler: TaskScheduler, task_id: int) -> CallTask:
 
 
 def call_record_get(*, client_id: int, call_uuid) -> CallRecord:
+    """The client's call record; 404 for a missing one and for a malformed uuid (the route
+    lets any 32–36 hex digits and dashes through)."""
+    try:
+        call_uuid = uuid.UUID(str(call_uuid))
+    except ValueError as error:
+        raise Http404 from error
     record = CallRecord.objects.filter(client_id=client_id, uuid=call_uuid).first()
     if record is None:
         raise Http404

@@ -1,80 +1,45 @@
 """Serializers of the Callbacks face: schedulers, tasks (spec fields) and call history."""
 
-from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from apps.callbacks.api.fields import (
+    HttpUrlField,
+    PhoneNumberField,
+    StartTimeField,
+    UtcTextField,
+)
 from apps.callbacks.models import CallRecord, CallTask, TaskScheduler
 
-TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
-URL_FIELDS = ("url_before", "url_before_again", "url_success", "url_after")
 
-
-def utc_text(value: datetime | None) -> str | None:
-    """``YYYY-MM-DD HH:MM:SS`` in UTC (the spec's format)."""
-    return value.astimezone(UTC).strftime(TIME_FORMAT) if value else None
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class StartTimeField(serializers.Field):
-    """``YYYY-MM-DD HH:MM:SS`` (UTC; an offset is honoured) or a number of seconds from now."""
-
-    default_error_messages = {"invalid": "Use 'YYYY-MM-DD HH:MM:SS' (UTC) or seconds from now."}
+class NullMeansAbsentMixin:
+    """Optional fields sent as ``null`` count as not sent: many clients serialise every field
+    of their own model, and ``"try_count": null`` means "the default", not an error."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool):
-            self.fail("invalid")
-        if isinstance(data, int | float) or (isinstance(data, str) and _is_number(data)):
-            seconds = float(data)
-            if seconds < 0 or seconds > 10 * 365 * 86400:
-                self.fail("invalid")
-            return timezone.now() + timedelta(seconds=seconds)
-        parsed = parse_datetime(str(data).strip().replace("T", " ", 1)) if data else None
-        if parsed is None:
-            self.fail("invalid")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-    def to_representation(self, value):
-        return utc_text(value)
+        if isinstance(data, dict) and not hasattr(data, "getlist"):  # JSON objects only
+            optional = {name for name, field in self.fields.items() if not field.required}
+            data = {k: v for k, v in data.items() if v is not None or k not in optional}
+        return super().to_internal_value(data)
 
 
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+class CallbackParamsSerializer(NullMeansAbsentMixin, serializers.Serializer):
+    """``callback_params``: caller id shown to A and B, and further A numbers to ring."""
 
-
-class HttpUrlField(serializers.URLField):
-    """A URL whose scheme is http or https."""
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if value and not value.lower().startswith(("http://", "https://")):
-            raise serializers.ValidationError("Only http and https URLs are accepted.")
-        return value
-
-
-class CallbackParamsSerializer(serializers.Serializer):
     caller_id_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    caller_id_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    caller_id_number = PhoneNumberField(required=False, allow_blank=True)
     extended_a_numbers = serializers.ListField(
-        child=serializers.CharField(max_length=64), required=False, max_length=20
+        child=PhoneNumberField(), required=False, max_length=20
     )
 
 
-class CallTaskInputSerializer(serializers.Serializer):
+class CallTaskInputSerializer(NullMeansAbsentMixin, serializers.Serializer):
     """One task of ``POST …/tasks/`` (the spec's request fields)."""
 
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    a_number = serializers.CharField(max_length=64)
-    b_number = serializers.CharField(max_length=64)
+    a_number = PhoneNumberField()
+    b_number = PhoneNumberField()
     extension_id = serializers.IntegerField(required=False, allow_null=True)
     try_count = serializers.IntegerField(min_value=1, max_value=50, default=1)
     try_again_pause = serializers.IntegerField(min_value=0, max_value=86400, default=0)
@@ -97,9 +62,11 @@ class CallTaskSerializer(serializers.ModelSerializer):
 
     scheduler_id = serializers.IntegerField(read_only=True)
     try_again_pause = serializers.CharField(read_only=True)
-    start_time_utc = StartTimeField(read_only=True)
-    create_date_utc = serializers.SerializerMethodField()
-    callback_params = serializers.JSONField(read_only=True)
+    start_time_utc = UtcTextField()  # the spec types it integer but shows this format
+    create_date_utc = UtcTextField(source="created_at")
+    callback_params = serializers.DictField(read_only=True)
+    # "" until the task is finished, as ``cdr`` is "" before the call.
+    finish_result = serializers.ChoiceField(choices=["", *CallTask.Result.values], read_only=True)
 
     class Meta:
         model = CallTask
@@ -110,9 +77,6 @@ class CallTaskSerializer(serializers.ModelSerializer):
             "cdr", "create_date_utc",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_create_date_utc(self, task) -> str:
-        return utc_text(task.created_at)
 
 
 class TaskSchedulerSerializer(serializers.ModelSerializer):
@@ -137,6 +101,8 @@ class TaskSchedulerSerializer(serializers.ModelSerializer):
         end = attrs.get("hours_end", getattr(self.instance, "hours_end", None))
         if (start is None) != (end is None):
             raise serializers.ValidationError({"hours_end": "Give both hours or neither."})
+        if start is not None and start == end:  # an empty window would never call anyone
+            raise serializers.ValidationError({"hours_end": "Must differ from hours_start."})
         return attrs
 
 
@@ -146,9 +112,9 @@ class CallRecordSerializer(serializers.ModelSerializer):
     call_uuid = serializers.UUIDField(source="uuid", read_only=True)
     task_id = serializers.IntegerField(read_only=True)
     scheduler_id = serializers.IntegerField(read_only=True)
-    start_time_utc = serializers.SerializerMethodField()
-    answer_time_utc = serializers.SerializerMethodField()
-    end_time_utc = serializers.SerializerMethodField()
+    start_time_utc = UtcTextField(source="started_at")
+    answer_time_utc = UtcTextField(source="answered_at")
+    end_time_utc = UtcTextField(source="ended_at")
     legs = serializers.JSONField(read_only=True)
 
     class Meta:
@@ -159,12 +125,3 @@ class CallRecordSerializer(serializers.ModelSerializer):
             "hangup_cause", "duration",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_start_time_utc(self, record) -> str | None:
-        return utc_text(record.started_at)
-
-    def get_answer_time_utc(self, record) -> str | None:
-        return utc_text(record.answered_at)
-
-    def get_end_time_utc(self, record) -> str | None:
-        return utc_text(record.ended_at)

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from apps.callbacks import selectors, services
 from apps.callbacks.api import serializers as s
+from apps.callbacks.api.errors import batch_errors
 from apps.callbacks.models import CallTask, TaskScheduler
 from apps.core.exceptions import CALLBACKS
 from apps.core.permissions import RequiredPermissions, model_permissions
@@ -70,7 +71,8 @@ class TaskSchedulerListView(ClientPathMixin, generics.ListCreateAPIView):
 
 
 class TaskSchedulerDetailView(ClientPathMixin, generics.RetrieveUpdateDestroyAPIView):
-    """``GET/PUT/PATCH/DELETE /client/{client_id}/task_scheduler/{scheduler_id}``."""
+    """``GET/PUT/PATCH/DELETE /client/{client_id}/task_scheduler/{scheduler_id}``; DELETE
+    answers 409 while one of its calls is in progress."""
 
     serializer_class = s.TaskSchedulerSerializer
     required_permissions = model_permissions("callbacks.taskscheduler")
@@ -78,17 +80,8 @@ class TaskSchedulerDetailView(ClientPathMixin, generics.RetrieveUpdateDestroyAPI
     def get_object(self):
         return self.path_scheduler()
 
-
-def _indexed_errors(detail) -> dict:
-    """DRF's ``{"tasks": [{}, {"a_number": [...]}]}`` as ``{"tasks[1].a_number": [...]}``."""
-    items = detail.get("tasks") if isinstance(detail, dict) else None
-    if not isinstance(items, list) or not any(isinstance(i, dict) for i in items):
-        return detail
-    errors = {}
-    for index, item in enumerate(items):
-        for field, messages in (item or {}).items() if isinstance(item, dict) else ():
-            errors[f"tasks[{index}].{field}"] = messages
-    return errors or detail
+    def perform_destroy(self, instance):
+        services.task_scheduler_delete(scheduler=instance)
 
 
 class CallTaskListView(ClientPathMixin, generics.ListAPIView):
@@ -120,7 +113,7 @@ class CallTaskListView(ClientPathMixin, generics.ListAPIView):
         scheduler = self.path_scheduler()
         data = s.CallTasksInputSerializer(data=request.data)
         if not data.is_valid():
-            raise serializers.ValidationError(_indexed_errors(data.errors))
+            raise serializers.ValidationError(batch_errors(data.errors))
         with transaction.atomic():
             tasks = services.call_tasks_create(
                 scheduler=scheduler, tasks=data.validated_data["tasks"]

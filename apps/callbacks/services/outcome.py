@@ -13,6 +13,8 @@ from apps.delivery.services.jobs import jobs_create
 
 Status = CallTask.Status
 
+RECONCILE_AFTER = timedelta(seconds=15)  # far longer than a commit → signal → receiver hop
+
 
 def _cdr_of(job: Job) -> dict:
     """The simulator's (or any voice gateway's) cdr: the result, or the last attempt's error."""
@@ -53,7 +55,7 @@ def call_record_create(*, task: CallTask, job: Job) -> CallRecord:
 def _finish(task: CallTask, result: str, comment: str, record: CallRecord | None) -> list:
     task.status, task.finish_result, task.finish_comment = Status.FINISHED, result, comment
     events = ["url_success", "url_after"] if result == CallTask.Result.SUCCESS else ["url_after"]
-    return event_specs(task, events, record)
+    return event_specs(task, events, record, parent_id=task.job_id)
 
 
 def _failure_comment(job: Job) -> str:
@@ -85,3 +87,19 @@ def call_task_try_end(*, job: Job) -> CallTask | None:
         if specs:
             jobs_create(client_id=task.client_id, specs=specs)
     return task
+
+
+def call_tasks_reconcile(*, now: datetime, limit: int = 100) -> int:
+    """End the tries whose voice job has ended but whose end was never recorded: the
+    ``job_finished`` signal is sent after the job's commit, so a worker dying in between would
+    leave the task ``executed`` for good, holding one of its scheduler's concurrency slots.
+    Jobs younger than ``RECONCILE_AFTER`` are left to the signal."""
+    stuck = CallTask.objects.filter(
+        status=Status.EXECUTED,
+        job__status__in=Job.FINISHED,
+        job__finished_at__lt=now - RECONCILE_AFTER,
+    ).select_related("job")
+    ended = 0
+    for task in stuck[:limit]:
+        ended += call_task_try_end(job=task.job) is not None
+    return ended

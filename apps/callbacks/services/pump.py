@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from apps.callbacks.models import CallRecord, CallTask, TaskScheduler
 from apps.callbacks.services.events import event_specs
+from apps.callbacks.services.outcome import call_tasks_reconcile
 from apps.delivery.services.jobs import JobSpec, jobs_create
 
 logger = logging.getLogger(__name__)
@@ -77,15 +79,27 @@ def _voice_spec(task: CallTask) -> JobSpec:
     )
 
 
-def call_task_start(*, task: CallTask, now: datetime) -> None:
-    """Start one try: executed, its before-event, and the voice job (in that order)."""
+def call_task_start(*, task: CallTask, now: datetime) -> bool:
+    """Start one try: ``executed``, the voice job, then its before-event (the job's child).
+
+    The status change is conditional, so a task deleted (or changed) since the pump read it
+    is skipped (False) instead of failing the whole pass; on PostgreSQL a concurrent DELETE
+    waits for this row and then finds it executed (409).
+    """
     first = task.tries_made == 0
-    task.status, task.started_at = Status.EXECUTED, now
-    task.tries_made += 1
-    events = event_specs(task, ["url_before" if first else "url_before_again"])
-    jobs = jobs_create(client_id=task.client_id, specs=[*events, _voice_spec(task)])
-    task.job = jobs[-1]
-    task.save(update_fields=["status", "started_at", "tries_made", "job", "updated_at"])
+    claimed = CallTask.objects.filter(pk=task.pk, status__in=CallTask.WAITING).update(
+        status=Status.EXECUTED, started_at=now, tries_made=F("tries_made") + 1, updated_at=now
+    )
+    if not claimed:
+        return False
+    task.status, task.started_at, task.tries_made = Status.EXECUTED, now, task.tries_made + 1
+    [task.job] = jobs_create(client_id=task.client_id, specs=[_voice_spec(task)])
+    CallTask.objects.filter(pk=task.pk).update(job=task.job)
+    events = event_specs(task, ["url_before" if first else "url_before_again"],
+                         parent_id=task.job.id)  # fmt: skip
+    if events:
+        jobs_create(client_id=task.client_id, specs=events)
+    return True
 
 
 def _blocked_status(scheduler: TaskScheduler, running: int, now: datetime) -> str | None:
@@ -112,9 +126,9 @@ def _pump_locked(scheduler: TaskScheduler, now: datetime) -> int:
         if blocked:
             due.exclude(status=blocked).update(status=blocked, updated_at=now)
             break
-        call_task_start(task=task, now=now)
-        scheduler.last_start_at = now
-        running, started = running + 1, started + 1
+        if call_task_start(task=task, now=now):
+            scheduler.last_start_at = now
+            running, started = running + 1, started + 1
     return started
 
 
@@ -134,8 +148,13 @@ def scheduler_pump(*, scheduler_id: int, now: datetime | None = None, skip_locke
 
 
 def callbacks_pump(*, now: datetime | None = None) -> int:
-    """Pump every active scheduler with due tasks; one scheduler's error spares the others."""
+    """Pump every active scheduler with due tasks; one scheduler's error spares the others.
+    First end the tries whose end was never recorded, so their slots are free again."""
     now = now or timezone.now()
+    try:
+        call_tasks_reconcile(now=now)
+    except Exception:
+        logger.exception("callbacks: reconciling ended calls failed")
     due = CallTask.objects.filter(status__in=CallTask.WAITING, next_run_at__lte=now)
     schedulers = TaskScheduler.objects.filter(active=True, id__in=due.values("scheduler_id"))
     ids = schedulers.values_list("id", flat=True)

@@ -1,5 +1,6 @@
-"""Creating and deleting call tasks."""
+"""Creating and deleting call tasks, and deleting schedulers."""
 
+import logging
 from datetime import datetime
 
 from django.db import transaction
@@ -7,6 +8,8 @@ from django.utils import timezone
 
 from apps.callbacks.models import CallTask, TaskScheduler
 from apps.core.exceptions import Conflict
+
+logger = logging.getLogger(__name__)
 
 TASK_FIELDS = (
     "name", "a_number", "b_number", "extension_id", "try_count", "try_again_pause",
@@ -37,9 +40,15 @@ def call_tasks_create(*, scheduler: TaskScheduler, tasks: list[dict]) -> list[Ca
 
 
 def _pump_soon(scheduler_id: int) -> None:
+    """Start the new tasks now rather than at the next beat. The tasks are already stored:
+    a pump error must not turn the creation into an error (a client would post them again);
+    it is logged, and beat's pump tries again within a second."""
     from apps.callbacks.services.pump import scheduler_pump
 
-    scheduler_pump(scheduler_id=scheduler_id)
+    try:
+        scheduler_pump(scheduler_id=scheduler_id)
+    except Exception:
+        logger.exception("task scheduler %s: pump after create failed", scheduler_id)
 
 
 def call_task_delete(*, task: CallTask) -> None:
@@ -50,3 +59,18 @@ def call_task_delete(*, task: CallTask) -> None:
         ).delete()
     if not deleted:
         raise Conflict("Only a task that has not been executed yet can be deleted.")
+
+
+def task_scheduler_delete(*, scheduler: TaskScheduler) -> None:
+    """Delete a scheduler with its tasks and call history; 409 while one of its calls runs,
+    whose outcome and ``url_after`` event would otherwise be lost."""
+    with transaction.atomic():
+        locked = TaskScheduler.objects.select_for_update().filter(pk=scheduler.pk).first()
+        if locked is None:
+            return
+        if CallTask.objects.filter(scheduler=locked, status=CallTask.Status.EXECUTED).exists():
+            raise Conflict(
+                "A call of this scheduler is in progress; set active to false and delete it "
+                "once its executed tasks have finished."
+            )
+        locked.delete()
