@@ -174,6 +174,14 @@ def test_cancel_lists_finished_missing_and_foreign_ids_and_cancels_the_rest(
     assert job_of(theirs).status == "scheduled" and job_of(failed_job).status == "failed"
 
 
+def test_cancel_of_jobs_none_of_which_is_yours_answers_404(user_api, other_api):
+    missing, theirs = str(uuid.uuid4()), enqueue(other_api)[0]
+    response = user_api.post("/cancelJob/", {"job_id": [missing, theirs]}, format="json")
+    assert response.status_code == 404
+    assert response.json() == {"code": 401, "job_ids": [missing, theirs]}
+    assert job_of(theirs).status == "scheduled"
+
+
 @pytest.mark.parametrize("body", [{}, {"job_id": []}, {"job_id": 5}])
 def test_cancel_without_ids_is_refused(user_api, body):
     response = user_api.post("/cancelJob/", body, format="json")
@@ -205,6 +213,25 @@ def test_reschedule_to_a_past_time_makes_the_job_due_now(user_api):
     )
     run_at = job_of(job_id).run_at
     assert timezone.now() - timedelta(seconds=5) < run_at <= timezone.now()
+
+
+def test_reschedule_of_a_queued_job_takes_it_back_and_its_message_is_then_ignored(
+    user_api, django_capture_on_commit_callbacks
+):
+    from apps.delivery.services.execute import jobs_execute
+
+    job_id = enqueue(user_api)[0]
+    with django_capture_on_commit_callbacks(execute=False):
+        dispatch_once()
+    assert job_of(job_id).status == "queued"
+    response = user_api.post("/rescheduleJob/", {"job_id": job_id, "resc_at": LATER}, format="json")
+    assert response.json() == {"code": 200}
+    job = job_of(job_id)
+    assert job.status == "scheduled" and job.run_at.year == 2099
+    assert jobs_execute(job_ids=[job.id]) == {
+        job.id: None
+    }  # the queued message finds nothing to run
+    assert job_of(job_id).status == "scheduled" and job_of(job_id).attempts_made == 0
 
 
 def test_reschedule_of_an_executed_job_answers_401(user_api, failed_job):
@@ -255,12 +282,31 @@ def test_retry_lists_jobs_that_could_not_be_retried(user_api, other_api, failed_
     theirs = enqueue(other_api)[0]
     body = [{"job_id": i} for i in (failed_job, waiting, missing, theirs)]
     response = user_api.post("/retryTask", body, format="json")
+    assert response.status_code == 200
     assert response.json() == {
-        "code": 200,
+        "code": 401,
         "job_ids": [failed_job],
         "not_retried": [waiting, missing, theirs],
     }
     assert job_of(waiting).status == "scheduled"
+
+
+def test_retry_of_jobs_none_of_which_is_yours_answers_404(user_api, other_api):
+    missing, theirs = str(uuid.uuid4()), enqueue(other_api)[0]
+    response = user_api.post(
+        "/retryTask/", [{"job_id": missing}, {"job_id": theirs}], format="json"
+    )
+    assert response.status_code == 404
+    assert response.json() == {"code": 401, "job_ids": [], "not_retried": [missing, theirs]}
+
+
+def test_retry_needs_the_change_job_permission(tenant, failed_job):
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(client=tenant)
+    user.user_permissions.add(Permission.objects.get(codename="add_job"))
+    response = api_client_for(user).post("/retryTask/", [{"job_id": failed_job}], format="json")
+    assert response.status_code == 403 and job_of(failed_job).status == "failed"
 
 
 def test_retry_validates_each_item(user_api):

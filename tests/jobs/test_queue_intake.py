@@ -57,6 +57,20 @@ def test_retry_sets_the_attempts_allowed(user_api):
     assert only_job().attempts_allowed == 4
 
 
+def test_null_in_any_optional_field_means_not_sent(user_api):
+    nulls = dict.fromkeys(
+        ["log_tag", "headers", "retry", "override_priority", "subscribe",
+         "success_task_handler", "failed_task_handler"]
+    )  # fmt: skip
+    response = post(user_api, [sms_task(**nulls)])
+    assert response.status_code == 200, response.json()
+    job = only_job()
+    assert (job.log_tag, job.attempts_allowed, job.priority, job.hooks) == ("", 1, 2, {})
+    body = [{**sms_task(**nulls), "sch_time": "2099-01-01T00:00:00", "window_delay": None}]
+    body[0]["override_window"] = None
+    assert post(user_api, body, path="/schedule/").status_code == 200
+
+
 def test_hook_urls_are_kept_under_their_spec_names(user_api):
     hooks = {
         "subscribe": "https://callback.url/notify",

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
 from apps.core.bulk import rows_insert
@@ -17,6 +17,9 @@ from apps.delivery.services.dispatch import dispatch_kick
 from apps.delivery.services.events import event_record, events_record_many
 
 CANCELLABLE = (Job.Status.SCHEDULED, Job.Status.QUEUED, Job.Status.RETRYING)
+# A queued job has not started either: it goes back to scheduled, and the worker that gets
+# its message finds it no longer queued and leaves it (its lease take is conditional).
+RESCHEDULABLE = CANCELLABLE
 
 
 @dataclass
@@ -135,12 +138,16 @@ def job_cancel(*, job: Job) -> bool:
 def job_reschedule(
     *, job: Job, run_at: datetime, channel: str | None = None, payload: dict | None = None
 ) -> bool:
-    """Move a job that has not been executed yet; False otherwise. ``channel``/``payload``
-    replace what it will send (a reminder whose text names the time it moves to)."""
-    fields = {"run_at": run_at}
+    """Move a job that has not started yet (scheduled, queued or retrying); False otherwise.
+    ``channel``/``payload`` replace what it will send (a reminder whose text names the time
+    it moves to)."""
+    unqueued = Case(
+        When(status=Job.Status.QUEUED, then=Value(Job.Status.SCHEDULED)), default=F("status")
+    )
+    fields = {"run_at": run_at, "status": unqueued}
     fields |= {"channel": channel} if channel else {}
     fields |= {"payload": payload} if payload is not None else {}
-    changed = Job.objects.filter(pk=job.pk, status__in=Job.WAITING).update(**fields)
+    changed = Job.objects.filter(pk=job.pk, status__in=RESCHEDULABLE).update(**fields)
     if changed:
         event_record(job_id=job.pk, kind="rescheduled", run_at=run_at.isoformat())
         if run_at <= timezone.now():

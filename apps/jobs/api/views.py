@@ -29,6 +29,7 @@ TAGS = ["Queue"]
 
 _INVALID = OpenApiResponse(s.QueueErrorSerializer, description="Validation failed.")
 _NOT_FOUND = OpenApiResponse(s.QueueMessageSerializer, description='Body `{"code": 401}`.')
+_NONE_FOUND = 'None of the jobs is yours: body `{"code": 401, …}` listing them.'
 _IDEMPOTENCY = OpenApiParameter(
     IDEMPOTENCY_HEADER,
     str,
@@ -55,6 +56,12 @@ def caller_client_id(user) -> int:
 def items_of(body) -> list:
     """The spec's arrays; one object is read as a one-item array."""
     return body if isinstance(body, list) else [body]
+
+
+def _status_of(found: dict) -> int:
+    """HTTP 404 when none of the requested jobs is the caller's (DESIGN: a missing job is
+    body code 401 with status 404); 200 when some were found, the refusals listed."""
+    return 200 if found else 404
 
 
 def idempotency_key_of(request) -> str | None:
@@ -153,7 +160,11 @@ class CancelJobView(QueueFaceView):
         operation_id="queue_cancel_jobs",
         summary="Cancel jobs",
         request=s.CancelJobRequestSerializer,
-        responses={200: s.CancelJobResponseSerializer, 400: _INVALID},
+        responses={
+            200: s.CancelJobResponseSerializer,
+            400: _INVALID,
+            404: OpenApiResponse(s.CancelJobResponseSerializer, description=_NONE_FOUND),
+        },
         examples=ex.CANCEL_EXAMPLES,
     )
     def post(self, request):
@@ -163,7 +174,7 @@ class CancelJobView(QueueFaceView):
         found = selectors.queue_jobs_find(user=request.user, job_ids=requested)
         refused = services.queue_jobs_cancel(requested=requested, found=found)
         if refused:  # the spec's "401": missing, running or finished
-            return Response({"code": 401, "job_ids": refused})
+            return Response({"code": 401, "job_ids": refused}, status=_status_of(found))
         return Response({"code": 200})
 
 
@@ -196,14 +207,18 @@ class RescheduleJobView(QueueFaceView):
 class RetryTaskView(QueueFaceView):
     """``POST /retryTask/``: failed jobs run again two minutes later."""
 
-    required_permissions = {"POST": [ADD_JOB]}
+    required_permissions = {"POST": [CHANGE_JOB]}  # it changes existing jobs, as cancel does
 
     @extend_schema(
         tags=TAGS,
         operation_id="queue_retry_tasks",
         summary="Retry failed jobs",
         request=array_of(s.RetryItemSerializer),
-        responses={200: s.RetryResponseSerializer, 400: _INVALID},
+        responses={
+            200: s.RetryResponseSerializer,
+            400: _INVALID,
+            404: OpenApiResponse(s.RetryResponseSerializer, description=_NONE_FOUND),
+        },
         examples=ex.RETRY_EXAMPLES,
     )
     def post(self, request):
@@ -213,7 +228,9 @@ class RetryTaskView(QueueFaceView):
         requested = [item["job_id"] for item in body.validated_data]
         found = selectors.queue_jobs_find(user=request.user, job_ids=requested)
         retried, refused = services.queue_jobs_retry(requested=requested, found=found)
-        return Response({"code": 200, "job_ids": retried, "not_retried": refused})
+        code = 401 if refused else 200  # the spec's "Job not found", as cancelJob answers
+        body = {"code": code, "job_ids": retried, "not_retried": refused}
+        return Response(body, status=_status_of(found))
 
 
 class MappingView(QueueFaceView, generics.ListAPIView):

@@ -113,7 +113,8 @@ class RetryItemSerializer(serializers.Serializer):
 
 
 class RetryResponseSerializer(serializers.Serializer):
-    """Retried ids under ``job_ids``; the others (missing, not failed) under ``not_retried``."""
+    """Retried ids under ``job_ids``; the others (missing, not failed) under ``not_retried``;
+    ``code`` 401 when there are any."""
 
     code = serializers.IntegerField(default=200)
     job_ids = serializers.ListField(child=serializers.CharField())

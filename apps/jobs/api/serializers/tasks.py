@@ -38,15 +38,22 @@ class TaskSerializer(FastValidationMixin, serializers.Serializer):
     task = serializers.IntegerField(help_text="1 SMS, 2 Email, 3 Push, 4 Webhook, 6 WhatsApp.")
     task_type = serializers.IntegerField(help_text="Sub-type; see apps/jobs/catalog.py.")
     data = TaskDataField(help_text="The channel's payload; its shape depends on task.")
-    log_tag = serializers.CharField(required=False, allow_blank=True, max_length=128)
-    headers = HeaderMapField(required=False, help_text="HTTP headers for webhooks.")
+    # null is "not sent" on every optional field, as for the URLs below.
+    log_tag = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=128
+    )
+    headers = HeaderMapField(
+        required=False, allow_null=True, help_text="HTTP headers for webhooks."
+    )
     subscribe = HttpUrlField(required=False, allow_blank=True, allow_null=True)
     failed_task_handler = HttpUrlField(required=False, allow_blank=True, allow_null=True)
     success_task_handler = HttpUrlField(required=False, allow_blank=True, allow_null=True)
     override_priority = serializers.IntegerField(
         required=False, allow_null=True, min_value=0, max_value=2
     )
-    retry = serializers.IntegerField(required=False, default=0, min_value=0, max_value=10)
+    retry = serializers.IntegerField(
+        required=False, allow_null=True, default=0, min_value=0, max_value=10
+    )
 
     def validate(self, attrs: dict) -> dict:
         kind = task_kind(attrs["task"], attrs["task_type"])
@@ -75,7 +82,7 @@ class TaskSerializer(FastValidationMixin, serializers.Serializer):
             channel=kind.channel,
             payload=data["payload"],
             priority=kind.priority if priority is None else priority,
-            attempts_allowed=data["retry"] + 1,  # retry counts the tries after the first
+            attempts_allowed=(data["retry"] or 0) + 1,  # retry: the tries after the first
             log_tag=data.get("log_tag") or "",
             hooks={name: data[name] for name in HOOK_FIELDS if data.get(name)},
             origin="queue",
@@ -107,7 +114,10 @@ class ScheduledTaskSerializer(TaskSerializer):
         help_text="Window key: while a job of this key waits, new requests join it.",
     )
     override_window = serializers.BooleanField(
-        required=False, default=False, help_text="1: the waiting job takes this time and data."
+        required=False,
+        allow_null=True,
+        default=False,
+        help_text="1: the waiting job takes this time and data.",
     )
 
     def schedule_options(self, data: dict) -> dict:
@@ -121,7 +131,7 @@ class ScheduledTaskSerializer(TaskSerializer):
         return {
             "run_at": run_at,
             "window_key": window_key,
-            "override_window": data["override_window"],
+            "override_window": bool(data["override_window"]),
         }
 
 
