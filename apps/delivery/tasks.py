@@ -4,6 +4,7 @@ from celery import shared_task
 
 from apps.delivery.services.dispatch import dispatch_due, dispatch_kick_clear
 from apps.delivery.services.execute import jobs_execute
+from apps.delivery.services.media import merged_pdfs_prune
 from apps.delivery.services.sweep import leases_rescue, queued_republish
 
 
@@ -28,3 +29,10 @@ def leases_rescue_task() -> int:
 @shared_task(name="system.queued_republish", ignore_result=True)
 def queued_republish_task() -> int:
     return queued_republish()
+
+
+@shared_task(name="system.fax_merged_prune", ignore_result=True)
+def fax_merged_prune_task() -> int:
+    """Beat runs this hourly on the system queue: delete joined fax PDFs whose signed URLs
+    have all expired."""
+    return merged_pdfs_prune()

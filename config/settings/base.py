@@ -209,6 +209,12 @@ FUSION_PUBLIC_URL = os.environ.get("FUSION_PUBLIC_URL", "").rstrip("/")
 # Signed media URLs ({FUSION_PUBLIC_URL}/api/media/{token}/{name}) that fax and voice vendors
 # fetch a stored document or recording from stay valid this many seconds.
 FUSION_MEDIA_URL_SECONDS = env_int("FUSION_MEDIA_URL_SECONDS", 24 * 3600)
+# Telnyx signs its webhooks with the account's Ed25519 key; with a public key (base64, from
+# the Telnyx portal) the receipts endpoint refuses unsigned, forged or stale ones. A Telnyx
+# provider's settings["public_key"] wins over this default. Empty: the URL token only.
+FUSION_TELNYX_PUBLIC_KEY = os.environ.get("FUSION_TELNYX_PUBLIC_KEY", "").strip()
+# Largest difference between telnyx-timestamp and now, either way, before a webhook is stale.
+FUSION_TELNYX_WEBHOOK_TOLERANCE_SECONDS = env_int("FUSION_TELNYX_WEBHOOK_TOLERANCE_SECONDS", 300)
 # Video cases (apps.cases): each member's join link; {token} (required), {task_num} and {role}
 # are filled in. Codes from POST /video/getAuthCode live this many seconds.
 FUSION_VIDEO_JOIN_URL = os.environ.get(
@@ -324,6 +330,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "system.callbacks_pump",
         "schedule": 1.0,
         "options": {"queue": "system", "expires": 5},
+    },
+    # Joined fax PDFs whose signed URLs have all expired (apps.delivery.services.media).
+    "fax-merged-prune": {
+        "task": "system.fax_merged_prune",
+        "schedule": 3600.0,
+        "options": {"queue": "system", "expires": 1800},
     },
     # Queue-face Idempotency-Key records older than FUSION_IDEMPOTENCY_KEEP_HOURS.
     "idempotent-requests-prune": {

@@ -3,10 +3,12 @@
 Public like the inbound webhooks (vendors cannot sign in): the token, an HMAC of the attempt
 id (``apps.delivery.services.receipts``), is the credential; a wrong one answers 404 like a
 missing attempt. When the attempt's provider is Twilio, its ``X-Twilio-Signature`` must be
-valid too (``services/twilio_signature.py``); a missing or wrong one answers 403 and records
-nothing. Twilio posts its status callback as a form; Kannel calls the dlr-url with GET and
-``?type=%d``; Telnyx posts its fax webhooks as JSON (``data.event_type``). Both methods
-are accepted, fields from the query and the body alike.
+valid too (``services/twilio_signature.py``); when it is Telnyx with a public key configured,
+its ``telnyx-signature-ed25519`` and ``telnyx-timestamp`` (``services/telnyx_signature.py``).
+A missing, wrong or stale signature answers 403 and records nothing. Twilio posts its status
+callback as a form; Kannel calls the dlr-url with GET and ``?type=%d``; Telnyx posts its fax
+webhooks as JSON (``data.event_type``). Both methods are accepted, fields from the query and
+the body alike.
 """
 
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -19,6 +21,7 @@ from rest_framework.views import APIView
 from apps.delivery.gateways.sms.receipts import receipt_read
 from apps.delivery.models import Attempt
 from apps.delivery.services.receipts import attempt_receipt_record, receipt_token_matches
+from apps.delivery.services.telnyx_signature import telnyx_webhook_signature_valid
 from apps.delivery.services.twilio_signature import callback_signature_valid
 
 
@@ -41,7 +44,18 @@ class ReceiptAnswerSerializer(serializers.Serializer):
     recorded = serializers.BooleanField(help_text="false for pending or a repeated receipt")
 
 
-_FORBIDDEN = OpenApiResponse(description="Twilio provider: missing or wrong X-Twilio-Signature.")
+_FORBIDDEN = OpenApiResponse(
+    description="Twilio provider: missing or wrong X-Twilio-Signature. Telnyx provider with a "
+    "public key: missing, wrong or stale telnyx-signature-ed25519 / telnyx-timestamp."
+)
+
+
+def _signature_check(request, attempt: Attempt) -> None:
+    """The vendor's own signature, before DRF parses the body (both sign the raw request)."""
+    if not callback_signature_valid(request=request, attempt_id=attempt.id):
+        raise PermissionDenied("Invalid X-Twilio-Signature.")
+    if not telnyx_webhook_signature_valid(request=request, provider=attempt.provider):
+        raise PermissionDenied("Invalid or stale telnyx-signature-ed25519.")
 
 
 def _fields(request) -> dict:
@@ -63,11 +77,11 @@ class ReceiptView(APIView):
     )
     def post(self, request, attempt_id, token):
         valid = receipt_token_matches(attempt_id, token)
-        attempt = Attempt.objects.filter(pk=attempt_id).first() if valid else None
+        attempts = Attempt.objects.select_related("provider")
+        attempt = attempts.filter(pk=attempt_id).first() if valid else None
         if attempt is None:
             raise NotFound("Invalid API location or request to non-existing resource.")
-        if not callback_signature_valid(request=request, attempt_id=attempt.id):
-            raise PermissionDenied("Invalid X-Twilio-Signature.")
+        _signature_check(request, attempt)
         receipt = receipt_read(_fields(request))
         if receipt is None:
             raise ValidationError(

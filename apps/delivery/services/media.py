@@ -6,6 +6,10 @@ bytes, and cannot log in. ``stored_file_public_url`` gives them
 storage and ``token`` is ``{expires}-{hmac}``, the HMAC (``apps.core.signing``, keyed with
 SECRET_KEY) of the expiry and the name together, so neither can be changed and the URL stops
 working after ``FUSION_MEDIA_URL_SECONDS`` (24 h). The view is ``apps.delivery.api.media_views``.
+
+Several PDFs of one fax are joined into one stored file first (vendors take one document).
+Those files exist only for the vendor, so ``merged_pdfs_prune`` (hourly, on beat) deletes each
+once no URL of it can still be valid.
 """
 
 import hashlib
@@ -22,6 +26,11 @@ from apps.delivery.gateways.base import DeliveryError
 
 _PURPOSE = "media"
 MERGED_FOLDER = "delivery/fax"  # several PDFs of one fax, joined (vendors take one document)
+# A joined PDF is reused only by tries within the same hour (its name carries the hour), so
+# the last URL of it is made before that hour ends and expires FUSION_MEDIA_URL_SECONDS later.
+MERGED_REUSE_SECONDS = 3600
+# Kept this much longer still: the worker, web and beat machines' clocks may disagree.
+MERGED_KEEP_MARGIN_SECONDS = 3600
 
 
 def _signed_value(name: str, expires: int) -> str:
@@ -71,17 +80,65 @@ def stored_file_public_url(name: str, *, seconds: int | None = None) -> str:
     return f"{settings.FUSION_PUBLIC_URL.rstrip('/')}/api/media/{token}/{quote(name)}"
 
 
-def stored_pdfs_merged(names: list[str]) -> str:
+def stored_pdfs_merged(names: list[str], *, now: float | None = None) -> str:
     """One stored PDF of ``names`` in order: the name itself for one file, else a stored
-    concatenation (named by a hash of the names, so every try of a job reuses it)."""
+    concatenation, named by the hour and a hash of the names, so the tries of a job (and
+    jobs faxing the same files) within an hour reuse it and ``merged_pdfs_prune`` knows when
+    it may go."""
     if len(names) == 1:
         return names[0]
-    from pypdf import PdfWriter
-
-    digest = hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
-    merged = f"{MERGED_FOLDER}/{digest}.pdf"
+    merged = _merged_name(names, time.time() if now is None else now)
     if default_storage.exists(merged):
         return merged
+    return default_storage.save(merged, ContentFile(_pdfs_joined(names)))
+
+
+def merged_pdfs_prune(*, now: float | None = None) -> int:
+    """Delete the joined fax PDFs that no signed URL can reach any more; how many went.
+
+    A file of the hour starting at ``H`` (its name's prefix) was last handed out before
+    ``H + MERGED_REUSE_SECONDS``, in a URL valid ``FUSION_MEDIA_URL_SECONDS``: it goes once
+    both and ``MERGED_KEEP_MARGIN_SECONDS`` have passed, so a vendor that fetches the
+    document late (Telnyx fetches after the send call returned) still finds it. Files named
+    before hours were (``<hash>.pdf``) go by their modification time instead.
+    """
+    now = time.time() if now is None else now
+    keep = settings.FUSION_MEDIA_URL_SECONDS + MERGED_KEEP_MARGIN_SECONDS
+    try:
+        _, files = default_storage.listdir(MERGED_FOLDER)
+    except FileNotFoundError:  # nothing was ever joined
+        return 0
+    deleted = 0
+    for filename in files:
+        name = f"{MERGED_FOLDER}/{filename}"
+        last_handed_out = _merged_last_handed_out(name, filename)
+        if last_handed_out is not None and last_handed_out + keep < now:
+            default_storage.delete(name)
+            deleted += 1
+    return deleted
+
+
+def _merged_name(names: list[str], now: float) -> str:
+    digest = hashlib.sha256("\n".join(names).encode()).hexdigest()[:32]
+    hour = int(now) - int(now) % MERGED_REUSE_SECONDS
+    return f"{MERGED_FOLDER}/{hour}-{digest}.pdf"
+
+
+def _merged_last_handed_out(name: str, filename: str) -> float | None:
+    """When a URL of the joined file ``name`` was last made, at the latest; None: unknown
+    (the file is kept)."""
+    hour, dash, _ = filename.partition("-")
+    if dash and hour.isdigit():
+        return int(hour) + MERGED_REUSE_SECONDS
+    try:  # the older naming: reused by every try, whenever; the last write is the best guess
+        return default_storage.get_modified_time(name).timestamp()
+    except (NotImplementedError, FileNotFoundError):  # a storage without times; gone since
+        return None
+
+
+def _pdfs_joined(names: list[str]) -> bytes:
+    from pypdf import PdfWriter
+
     writer, out = PdfWriter(), io.BytesIO()
     try:
         for name in names:
@@ -94,4 +151,4 @@ def stored_pdfs_merged(names: list[str]) -> str:
             permanent=True,
             reason="attachment_unavailable",
         ) from exc
-    return default_storage.save(merged, ContentFile(out.getvalue()))
+    return out.getvalue()

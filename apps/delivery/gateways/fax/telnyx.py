@@ -8,7 +8,9 @@ Bearer auth with ``Provider.password`` (the API v2 key). Telnyx answers 202 with
 
 Success means "queued at Telnyx". With FUSION_PUBLIC_URL set, the attempt's receipt URL goes
 as ``webhook_url``, so ``fax.delivered`` / ``fax.failed`` complete or fail the job later
-(``apps.delivery.services.receipts``). See docs/gateways/fax-and-voice.md.
+(``apps.delivery.services.receipts``); with a ``public_key`` setting (or
+FUSION_TELNYX_PUBLIC_KEY) they must carry Telnyx's Ed25519 signature
+(``apps.delivery.services.telnyx_signature``). See docs/gateways/fax-and-voice.md.
 """
 
 import base64
@@ -45,7 +47,8 @@ def _summary(url: str, body: dict, document: str) -> dict:
 class TelnyxFaxGateway(Gateway):
     """Hands one PDF to Telnyx by URL. Settings: ``connection_id`` (required: the fax
     application id), ``from`` (when the payload has none), ``quality``,
-    ``from_display_name`` and ``base_url``."""
+    ``from_display_name``, ``base_url`` and ``public_key`` (webhook signatures, checked by
+    the receipts endpoint)."""
 
     channel = "fax"
     type = "telnyx"
