@@ -4,22 +4,25 @@ import django_filters
 from django.contrib.auth.models import Group, Permission
 
 from apps.accounts.models import Account, User
-from apps.core.filters import FlagFilter
+from apps.core.filters import FieldFilterSet, FlagFilter, MomentFilter, contains, exact
 
 
-class UserFilter(django_filters.FilterSet):
-    """``?username=&email=&active=1&first_name=…``: exact matches, as ICTCore's user search."""
+class UserFilter(FieldFilterSet):
+    """``?username=&email=&active=1&first_name=…``: exact matches, as ICTCore's user search
+    (email ignoring case); ``before``/``after`` compare when the user joined."""
 
     user_id = django_filters.NumberFilter(field_name="id")
     email = django_filters.CharFilter(field_name="email", lookup_expr="iexact")
     active = FlagFilter(field_name="is_active")
-    client_id = django_filters.NumberFilter(field_name="client_id")
-    before = django_filters.IsoDateTimeFilter(field_name="date_joined", lookup_expr="lt")
-    after = django_filters.IsoDateTimeFilter(field_name="date_joined", lookup_expr="gte")
+    before = MomentFilter(field_name="date_joined", lookup_expr="lt")
+    after = MomentFilter(field_name="date_joined", lookup_expr="gte")
 
     class Meta:
         model = User
-        fields = ["username", "first_name", "last_name", "phone", "company", "country"]
+        fields = exact(
+            "username", "first_name", "last_name", "phone", "address", "company", "country",
+            "timezone", "client_id",
+        )  # fmt: skip
 
 
 class RoleFilter(django_filters.FilterSet):
@@ -45,22 +48,18 @@ class PermissionFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class AccountFilter(django_filters.FilterSet):
-    """ICTCore's account search: id exact, text fields contain, ``user_id`` the owner."""
+class AccountFilter(FieldFilterSet):
+    """ICTCore's account search: id and ``type`` exact, text fields contain the value,
+    ``user_id`` the owner, ``before``/``after`` the creation time."""
 
     account_id = django_filters.NumberFilter(field_name="id")
     user_id = django_filters.NumberFilter(field_name="owner_id")
-    active = FlagFilter()
-    before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    before = MomentFilter(field_name="created_at", lookup_expr="lt")
+    after = MomentFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Account
         fields = {
-            "type": ["exact"],
-            "username": ["icontains"],
-            "phone": ["icontains"],
-            "email": ["icontains"],
-            "first_name": ["icontains"],
-            "last_name": ["icontains"],
+            **exact("type", "active"),
+            **contains("username", "phone", "email", "first_name", "last_name", "address"),
         }

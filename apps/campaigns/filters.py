@@ -1,25 +1,26 @@
-"""Query-string filters of GET /api/campaigns (ICTCore's campaign search, fixed)."""
+"""Query-string filters of GET /api/campaigns (ICTCore's campaign search, fixed, plus every
+other stored field of the rows)."""
 
 import django_filters
 
 from apps.campaigns.models import Campaign
-from apps.contacts.filters import MomentFilter
+from apps.core.filters import CreatedFilterSet, contains, exact
 
 
-class CampaignFilter(django_filters.FilterSet):
-    """``campaign_id``, ``group_id`` and ``program_id`` exact (ICTCore matches program_id as a
-    suffix, its bug #16), ``status`` exact, ``user_id``/``created_by``, ``before``/``after``
-    (creation time: unix seconds or ISO 8601)."""
+class CampaignFilter(CreatedFilterSet):
+    """Ids, numbers and ``status`` exact (ICTCore matches program_id as a suffix, its bug #16;
+    an unknown status finds nothing), ``response``/``source`` a part, ``program_type`` the
+    program's type, ``user_id``/``created_by`` the creator, ``before``/``after`` the creation
+    time (unix seconds or ISO 8601). The counters are computed per page, so they are no
+    filters."""
 
     campaign_id = django_filters.NumberFilter(field_name="id")
-    group_id = django_filters.NumberFilter(field_name="group_id")
-    program_id = django_filters.NumberFilter(field_name="program_id")
-    status = django_filters.CharFilter()  # exact; an unknown value finds nothing
-    user_id = django_filters.NumberFilter(field_name="created_by_id")
-    created_by = django_filters.NumberFilter(field_name="created_by_id")
-    before = MomentFilter(field_name="created_at", lookup_expr="lt")
-    after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    status = django_filters.CharFilter()
+    program_type = django_filters.CharFilter(field_name="program__type")
 
     class Meta:
         model = Campaign
-        fields: list[str] = []
+        fields = {
+            **contains("response", "source"),
+            **exact("program_id", "group_id", "account_id", "cpm", "try_allowed"),
+        }

@@ -1,97 +1,72 @@
-"""Query-string filters of the message asset lists (ICTCore §8; unknown keys are ignored).
+"""Query-string filters of the message asset lists (ICTCore §8 plus every other field of the
+rows; unknown keys are ignored).
 
-``<x>_id`` is exact; name, type and description contain the value (templates also subject,
-body and body_alt); ``user_id`` is the creator; ``before``/``after`` compare the creation
-time and take unix seconds (as ICTCore) or an ISO 8601 time.
+``<x>_id`` and numbers are exact; name, type, description and the other text fields contain
+the value; ``file_name`` is a part of the stored file's name; ``user_id`` is the creator;
+``before``/``after`` compare the creation time (unix seconds, as ICTCore, or ISO 8601).
 """
 
-import re
-from datetime import UTC, datetime, time
-
 import django_filters
-from django import forms
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 
 from apps.content.models import Document, Recording, Template, Text
+from apps.core.filters import CreatedFilterSet, contains, exact
 
-_UNIX = re.compile(r"-?\d+(\.\d+)?")
-
-
-class MomentField(forms.Field):
-    """A point in time: unix seconds, an ISO 8601 time, or a date (midnight UTC)."""
-
-    def to_python(self, value):
-        if value in (None, ""):
-            return None
-        text = str(value).strip()
-        if _UNIX.fullmatch(text):
-            return datetime.fromtimestamp(float(text), tz=UTC)
-        moment = parse_datetime(text.replace(" ", "T"))
-        if moment is None and (day := parse_date(text)) is not None:
-            moment = datetime.combine(day, time.min)
-        if moment is None:
-            raise forms.ValidationError("Use unix seconds or an ISO 8601 time.")
-        return moment if timezone.is_aware(moment) else moment.replace(tzinfo=UTC)
+_ASSET_TEXT = ("name", "type", "description")
 
 
-class MomentFilter(django_filters.Filter):
-    field_class = MomentField
-
-
-def _contains() -> django_filters.CharFilter:
-    return django_filters.CharFilter(lookup_expr="icontains")
-
-
-class AssetFilter(django_filters.FilterSet):
-    """Filters every asset list shares."""
-
-    name = _contains()
-    type = _contains()
-    description = _contains()
-    user_id = django_filters.NumberFilter(field_name="created_by_id")
-    before = MomentFilter(field_name="created_at", lookup_expr="lt")
-    after = MomentFilter(field_name="created_at", lookup_expr="gte")
-
-
-class TextFilter(AssetFilter):
-    """``GET /api/messages/texts`` filters."""
+class TextFilter(CreatedFilterSet):
+    """``GET /api/messages/texts`` filters (``class`` is the SMS message class)."""
 
     text_id = django_filters.NumberFilter(field_name="id")
 
     class Meta:
         model = Text
-        fields: list[str] = []
+        fields = {**contains(*_ASSET_TEXT, "data"), **exact("length", "segments", "encoding")}
+
+    @classmethod
+    def get_filters(cls):
+        # "class" is a Python keyword, so it cannot be declared as an attribute.
+        filters = super().get_filters()
+        filters["class"] = django_filters.NumberFilter(field_name="message_class")
+        return filters
 
 
-class TemplateFilter(AssetFilter):
+class TemplateFilter(CreatedFilterSet):
     """``GET /api/messages/templates`` filters (also subject, body and body_alt)."""
 
     template_id = django_filters.NumberFilter(field_name="id")
-    subject = _contains()
-    body = _contains()
-    body_alt = _contains()
 
     class Meta:
         model = Template
-        fields: list[str] = []
+        fields = {**contains(*_ASSET_TEXT, "subject", "body", "body_alt"), **exact("length")}
 
 
-class DocumentFilter(AssetFilter):
+class _FileFilterSet(CreatedFilterSet):
+    file_name = django_filters.CharFilter(field_name="file", lookup_expr="icontains")
+
+
+class DocumentFilter(_FileFilterSet):
     """``GET /api/messages/documents`` filters."""
 
     document_id = django_filters.NumberFilter(field_name="id")
 
     class Meta:
         model = Document
-        fields: list[str] = []
+        fields = {
+            **contains(*_ASSET_TEXT),
+            **exact("pages", "size", "size_x", "size_y", "quality", "resolution_x",
+                    "resolution_y"),
+        }  # fmt: skip
 
 
-class RecordingFilter(AssetFilter):
+class RecordingFilter(_FileFilterSet):
     """``GET /api/messages/recordings`` filters."""
 
     recording_id = django_filters.NumberFilter(field_name="id")
 
     class Meta:
         model = Recording
-        fields: list[str] = []
+        fields = {
+            **contains(*_ASSET_TEXT, "codec"),
+            **exact("size", "length", "channel", "sample", "bitrate"),
+        }

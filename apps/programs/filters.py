@@ -1,18 +1,17 @@
-"""Query-string filters of GET /api/programs."""
+"""Query-string filters of GET /api/programs (ICTCore's program search plus ``parent_id``)."""
 
 import django_filters
 
+from apps.core.filters import CreatedFilterSet, contains, exact
 from apps.programs.models import Program
 
 
-class ProgramFilter(django_filters.FilterSet):
+class ProgramFilter(CreatedFilterSet):
+    """``program_id``, ``type`` and ``parent_id`` exact, ``name`` a part, ``user_id`` the
+    creator, ``before``/``after`` the creation time."""
+
     program_id = django_filters.NumberFilter(field_name="id")
-    name = django_filters.CharFilter(lookup_expr="icontains")
-    type = django_filters.CharFilter()
-    user_id = django_filters.NumberFilter(field_name="created_by_id")
-    before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Program
-        fields: list[str] = []
+        fields = {**contains("name"), **exact("type", "parent_id")}

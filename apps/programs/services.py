@@ -10,7 +10,8 @@ from apps.programs.types import program_type
 
 
 def program_create(*, client_id: int, type: str, user=None, name: str = "", **params) -> Program:
-    """Create a program of ``type``; its parameter must name a resource of the same client.
+    """Create a program of ``type``; its parameter (and ``parent_id``, if given) must name a
+    resource of the same client (else 412 naming the field).
 
     An inbound program (receivesms, …, emailtofax) is subscribed to its ``account_id`` at once,
     as ICTCore deploys a dialplan entry for it.
@@ -22,11 +23,15 @@ def program_create(*, client_id: int, type: str, user=None, name: str = "", **pa
     model = kind.resource_model()
     if model is not None and not model.objects.filter(pk=value, client_id=client_id).exists():
         raise ValidationError({kind.param: [f"No such {model._meta.verbose_name} of this client."]})
+    parent_id = params.get("parent_id")
+    parents = Program.objects.filter(pk=parent_id, client_id=client_id)
+    if parent_id is not None and not parents.exists():
+        raise ValidationError({"parent_id": ["No such program of this client."]})
     data = {kind.param: value}
     with transaction.atomic():
         program = Program.objects.create(
             client_id=client_id, type=type, name=name or type, data=data, created_by=user,
-            parent_id=params.get("parent_id"),
+            parent_id=parent_id,
         )  # fmt: skip
         if type in ROUTES:
             subscription_create(program=program, account=Account.objects.get(pk=value))

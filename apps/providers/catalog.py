@@ -28,6 +28,9 @@ PROVIDER_TYPES: dict[str, tuple[str, ...]] = {
     "telnyx": (FAX,),  # Telnyx Programmable Fax
 }
 
+# The spec's gateway_flag has no column: it is the type's position in the sorted type names.
+GATEWAY_FLAGS: dict[str, int] = {kind: n for n, kind in enumerate(sorted(PROVIDER_TYPES), start=1)}
+
 
 def channels_of_flag(flag: int) -> list[str]:
     """Channels whose bit is set in ``flag``."""

@@ -1,30 +1,31 @@
-"""Query-string filters of GET /api/transmissions (as ICTCore's transmission search)."""
+"""Query-string filters of GET /api/transmissions (as ICTCore's transmission search, plus every
+other field of the rows) and of a transmission's spools."""
 
 import django_filters
 
+from apps.core.filters import CreatedFilterSet, FieldFilterSet, contains, exact
+from apps.delivery.models import Attempt
 from apps.transmissions.models import Transmission
-from apps.transmissions.selectors import status_filter
+from apps.transmissions.selectors import SPOOL_STATUS, status_filter
 
 
-class TransmissionFilter(django_filters.FilterSet):
-    """Ids exact; title/origin/response contain; ``status`` agrees with the shown status;
-    ``service_flag`` bit-wise; ``phone``/``email`` match the contact or the account."""
+class TransmissionFilter(CreatedFilterSet):
+    """Ids and numbers exact; title/origin/response contain; ``status`` agrees with the shown
+    status; ``service_flag`` bit-wise; ``phone``/``email`` match the contact or the account."""
 
     transmission_id = django_filters.NumberFilter(field_name="id")
-    title = django_filters.CharFilter(lookup_expr="icontains")
-    origin = django_filters.CharFilter(lookup_expr="icontains")
-    response = django_filters.CharFilter(lookup_expr="icontains")
     status = django_filters.CharFilter(method="filter_status")
     service_flag = django_filters.NumberFilter(method="filter_service_flag")
     phone = django_filters.CharFilter(method="filter_phone")
     email = django_filters.CharFilter(method="filter_email")
-    user_id = django_filters.NumberFilter(field_name="created_by_id")
-    before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
 
     class Meta:
         model = Transmission
-        fields = ["program_id", "account_id", "contact_id", "campaign_id", "direction"]
+        fields = {
+            **contains("title", "origin", "response"),
+            **exact("program_id", "account_id", "contact_id", "campaign_id", "direction",
+                    "try_allowed", "try_done"),
+        }  # fmt: skip
 
     def filter_status(self, queryset, name, value):
         return queryset.filter(status_filter(value))
@@ -46,3 +47,26 @@ class TransmissionFilter(django_filters.FilterSet):
         return queryset.filter(contact__email__iexact=value) | queryset.filter(
             account__email__iexact=value
         )
+
+
+class SpoolFilter(FieldFilterSet):
+    """``GET /api/transmissions/{id}/detail`` filters: ids exact, ``status`` in the spool
+    vocabulary (initiated, completed, failed), ``response`` a part of the error."""
+
+    spool_id = django_filters.NumberFilter(field_name="id")
+    transmission_id = django_filters.NumberFilter(method="filter_transmission_id")
+    status = django_filters.CharFilter(method="filter_status")
+    response = django_filters.CharFilter(field_name="error", lookup_expr="icontains")
+    provider_id = django_filters.NumberFilter(field_name="provider_id")
+    provider_message_id = django_filters.CharFilter()
+
+    class Meta:
+        model = Attempt
+        fields: dict = {}
+
+    def filter_transmission_id(self, queryset, name, value):
+        return queryset.filter(job__meta__transmission_id=int(value))
+
+    def filter_status(self, queryset, name, value):
+        outcomes = [outcome for outcome, shown in SPOOL_STATUS.items() if shown == value]
+        return queryset.filter(outcome__in=outcomes)

@@ -67,3 +67,18 @@ def spool_results(attempt: Attempt) -> list[dict]:
          "name": name, "data": str(data)[:2000], "date_created": at}
         for n, (kind, name, data) in enumerate(rows, start=1)
     ]  # fmt: skip
+
+
+_RESULT_EXACT = ("spool_result_id", "spool_id", "type", "name")
+
+
+def results_matching(rows: list[dict], query) -> list[dict]:
+    """ICTCore's result search over ``spool_results`` rows: ids, ``type`` and ``name`` exact,
+    ``data`` a part (ignoring case); other keys are ignored."""
+    for key in _RESULT_EXACT:
+        if query.get(key):
+            rows = [row for row in rows if str(row[key]) == query[key]]
+    if query.get("data"):
+        needle = query["data"].lower()
+        rows = [row for row in rows if needle in row["data"].lower()]
+    return rows

@@ -132,15 +132,30 @@ def transmission_clone(*, transmission: Transmission, user=None) -> Transmission
     )
 
 
+def _refuse_while_trying(tx: Transmission) -> None:
+    """423 while processing (also while a retry waits), as send refuses: the engine job
+    carries what the row said when it was sent. ``DELETE …/schedule`` stops a waiting retry
+    (the transmission is pending again)."""
+    if tx.status == Status.PROCESSING:
+        raise Locked("Transmission already in process; change or delete it when it has ended.")
+
+
 def transmission_update(*, transmission: Transmission, **fields) -> Transmission:
-    for name, value in fields.items():
-        setattr(transmission, name, value)
-    transmission.save()
-    return transmission
+    """Change the given fields (PUT); 423 while a try is under way."""
+    with transaction.atomic():
+        tx = _locked(transmission.pk)
+        _refuse_while_trying(tx)
+        for name, value in fields.items():
+            setattr(tx, name, value)
+        tx.save()
+        return tx
 
 
 def transmission_delete(*, transmission: Transmission) -> None:
-    """Cancel what has not run yet, then delete (its spools stay in the engine's history)."""
+    """Cancel what has not run yet (a schedule, a retry), then delete; 423 while a try is
+    under way. Its spools stay in the engine's history."""
     with transaction.atomic():
-        _pending_job_cancel(_locked(transmission.pk))
-        transmission.delete()
+        tx = _locked(transmission.pk)
+        _refuse_while_trying(tx)
+        _pending_job_cancel(tx)
+        tx.delete()

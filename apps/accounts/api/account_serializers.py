@@ -5,6 +5,7 @@ import re
 from rest_framework import serializers
 
 from apps.accounts.models import Account
+from apps.core.serializers import FlagField
 
 _PHONE = re.compile(r"\+?[0-9*#]{2,31}")
 
@@ -15,6 +16,7 @@ class AccountSerializer(serializers.ModelSerializer):
     passwd = serializers.CharField(write_only=True, required=False, allow_blank=True)
     passwd_pin = serializers.CharField(write_only=True, required=False, allow_blank=True)
     settings = serializers.DictField(required=False)
+    active = FlagField(required=False)
 
     class Meta:
         model = Account

@@ -113,12 +113,11 @@ class AccountSettingView(AccountScopedMixin, generics.GenericAPIView):
 
     @extend_schema(request=SettingValueSerializer, responses={200: AccountSerializer})
     def put(self, request, account_id, name):
+        account = self.get_object()  # 404 before the body is judged
         serializer = SettingValueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         value = serializer.validated_data["value"]
-        return self.answer(
-            services.account_setting_set(account=self.get_object(), name=name, value=value)
-        )
+        return self.answer(services.account_setting_set(account=account, name=name, value=value))
 
     @extend_schema(request=None, responses={200: AccountSerializer})
     def delete(self, request, account_id, name):

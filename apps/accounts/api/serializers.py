@@ -10,6 +10,7 @@ from rest_framework import serializers
 
 from apps.accounts.models import Client, User
 from apps.accounts.roles import ROLES
+from apps.core.serializers import FlagField
 
 _TIMEZONES = zoneinfo.available_timezones()
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]{2,30}")
@@ -19,7 +20,7 @@ class UserSerializer(serializers.ModelSerializer):
     """A user as answers show it."""
 
     user_id = serializers.IntegerField(source="id", read_only=True)
-    active = serializers.BooleanField(source="is_active", read_only=True)
+    active = FlagField(source="is_active", read_only=True)
     client_id = serializers.IntegerField(read_only=True)
     roles = serializers.SerializerMethodField()
     permissions = serializers.SerializerMethodField()
@@ -47,7 +48,7 @@ class UserWriteSerializer(serializers.ModelSerializer):
 
     password = serializers.CharField(write_only=True, required=False, trim_whitespace=False)
     passwd = serializers.CharField(write_only=True, required=False, trim_whitespace=False)
-    active = serializers.BooleanField(source="is_active", required=False)
+    active = FlagField(source="is_active", required=False)
     client_id = serializers.PrimaryKeyRelatedField(
         source="client", queryset=Client.objects.all(), required=False
     )

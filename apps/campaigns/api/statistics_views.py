@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from apps.accounts.tenancy import user_sees_all_clients
 from apps.campaigns.api.serializers import StatisticsQuerySerializer, StatisticsSerializer
 from apps.campaigns.statistics import StatisticsQuery, statistics_of
-from apps.contacts.filters import MomentField
+from apps.core.filters import MomentField
 
 
 def _client_id(user, wanted: int | None) -> int | None:

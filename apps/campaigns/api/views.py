@@ -117,10 +117,11 @@ class CampaignScheduleView(CampaignScopedMixin, generics.GenericAPIView):
 
     @extend_schema(request=ScheduleSerializer, responses={200: s.ScheduleCreatedSerializer})
     def post(self, request, campaign_id):
+        campaign = self.get_object()  # 404 before the body is judged
         data = ScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         schedule = services.campaign_schedule_create(
-            campaign=self.get_object(), action=self.action,
+            campaign=campaign, action=self.action,
             run_at=schedule_time(data.validated_data),
         )  # fmt: skip
         return Response({"schedule_id": schedule.id, "run_at": schedule.run_at})

@@ -17,6 +17,7 @@ from apps.accounts.tenancy import queryset_for_user
 from apps.core.permissions import RequiredPermissions
 from apps.programs import selectors, services
 from apps.programs.api.serializers import ProgramSerializer
+from apps.programs.filters import ProgramFilter
 from apps.programs.models import Program
 
 _CHANGE = ["accounts.change_account", "programs.change_program"]
@@ -62,11 +63,11 @@ class AccountProgramView(AccountProgramsMixin, generics.GenericAPIView):
 
 
 class AccountProgramListView(AccountProgramsMixin, generics.ListAPIView):
-    """``GET`` lists the programs the account is subscribed to; ``DELETE`` clears them all
-    (answers the Account)."""
+    """``GET`` lists the programs the account is subscribed to (the program filters);
+    ``DELETE`` clears them all (answers the Account)."""
 
     serializer_class = ProgramSerializer
-    filterset_class = None
+    filterset_class = ProgramFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs

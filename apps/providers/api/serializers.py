@@ -4,7 +4,8 @@ import json
 
 from rest_framework import serializers
 
-from apps.providers.catalog import PROVIDER_TYPES, SERVICE_FLAGS, channels_of_flag
+from apps.core.serializers import FlagField
+from apps.providers.catalog import GATEWAY_FLAGS, PROVIDER_TYPES, SERVICE_FLAGS, channels_of_flag
 from apps.providers.inbound import provider_inbound_url
 from apps.providers.models import Provider
 
@@ -20,6 +21,8 @@ class ProviderSerializer(serializers.ModelSerializer):
     channels = serializers.SerializerMethodField()
     gateway_flag = serializers.SerializerMethodField()
     inbound_url = serializers.SerializerMethodField()
+    register = FlagField(required=False)
+    active = FlagField(required=False)
 
     class Meta:
         model = Provider
@@ -36,7 +39,7 @@ class ProviderSerializer(serializers.ModelSerializer):
 
     def get_gateway_flag(self, provider: Provider) -> int:
         """The spec lists gateway_flag; Fusion derives it from the type (see docs)."""
-        return sorted(PROVIDER_TYPES).index(provider.type) + 1
+        return GATEWAY_FLAGS[provider.type]
 
     def get_inbound_url(self, provider: Provider) -> str:
         """Where the vendor posts received messages (append /sms, /email or /fax)."""

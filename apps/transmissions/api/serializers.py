@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from apps.core.serializers import UnixTimeField
 from apps.transmissions.models import Transmission
 from apps.transmissions.selectors import SPOOL_STATUS, transmission_status
 
@@ -73,10 +74,11 @@ class SpoolSerializer(serializers.Serializer):
     response = serializers.CharField(source="error")
     provider_id = serializers.IntegerField(allow_null=True)
     provider_message_id = serializers.CharField()
-    time_spool = serializers.DateTimeField(source="job.created_at")
-    time_start = serializers.DateTimeField(source="started_at")
-    time_connect = serializers.DateTimeField(source="connected_at", allow_null=True)
-    time_end = serializers.DateTimeField(source="ended_at", allow_null=True)
+    # Unix seconds, as the spec's Spool object ("time_spool: 1518705479").
+    time_spool = UnixTimeField(source="job.created_at")
+    time_start = UnixTimeField(source="started_at")
+    time_connect = UnixTimeField(source="connected_at", allow_null=True)
+    time_end = UnixTimeField(source="ended_at", allow_null=True)
 
     def get_transmission_id(self, attempt) -> int | None:
         return attempt.job.meta.get("transmission_id")

@@ -1,7 +1,8 @@
 """Transmissions API (Comms face): CRUD, send/retry, schedule, clone, reports."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,11 +12,26 @@ from apps.delivery.models import Attempt
 from apps.transmissions import selectors, services
 from apps.transmissions.api import serializers as s
 from apps.transmissions.api.recipients import transmission_fields
-from apps.transmissions.filters import TransmissionFilter
+from apps.transmissions.filters import SpoolFilter, TransmissionFilter
 from apps.transmissions.schedule import schedule_time
 
 _P = "transmissions.{}_transmission"
 _TRUE = OpenApiResponse(description="`true`")
+_RESULT_KEYS = ("spool_result_id", "spool_id", "type", "name")
+_RESULT_QUERY = [
+    *(OpenApiParameter(key, OpenApiTypes.STR) for key in _RESULT_KEYS),
+    OpenApiParameter("data", OpenApiTypes.STR, description="A part of the data."),
+    OpenApiParameter("limit", OpenApiTypes.INT),
+    OpenApiParameter("offset", OpenApiTypes.INT),
+]
+
+
+class ResultListMixin:
+    """Step results answered as a list: filtered (``results_matching``) and paged."""
+
+    def results_answer(self, rows: list[dict]) -> Response:
+        page = self.paginate_queryset(selectors.results_matching(rows, self.request.query_params))
+        return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
 
 
 class TransmissionScopedMixin:
@@ -92,10 +108,11 @@ class TransmissionScheduleView(TransmissionScopedMixin, generics.GenericAPIView)
         request=s.ScheduleSerializer, responses={200: OpenApiResponse(description="schedule_id")}
     )
     def put(self, request, transmission_id):
+        transmission = self.get_object()  # 404 before the body is judged
         data = s.ScheduleSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         job = services.transmission_schedule(
-            transmission=self.get_object(), run_at=schedule_time(data.validated_data)
+            transmission=transmission, run_at=schedule_time(data.validated_data)
         )
         return Response({"schedule_id": job.id, "run_at": job.run_at})
 
@@ -139,7 +156,7 @@ class TransmissionDetailReportView(TransmissionScopedMixin, generics.ListAPIView
     """``GET /api/transmissions/{id}/detail``: its spools (every try)."""
 
     serializer_class = s.SpoolSerializer
-    filterset_class = None
+    filterset_class = SpoolFilter
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no URL kwargs
@@ -148,17 +165,15 @@ class TransmissionDetailReportView(TransmissionScopedMixin, generics.ListAPIView
         return selectors.spools_of(tx)
 
 
-class TransmissionResultView(TransmissionScopedMixin, generics.GenericAPIView):
+class TransmissionResultView(ResultListMixin, TransmissionScopedMixin, generics.GenericAPIView):
     """``GET /api/transmissions/{id}/result``: step results of its latest spool."""
 
     serializer_class = s.ResultSerializer
 
-    @extend_schema(responses={200: s.ResultSerializer(many=True)})
+    @extend_schema(parameters=_RESULT_QUERY, responses={200: s.ResultSerializer(many=True)})
     def get(self, request, transmission_id):
         latest = selectors.spools_of(self.get_object()).last()
-        return Response(
-            s.ResultSerializer(selectors.spool_results(latest), many=True).data if latest else []
-        )
+        return self.results_answer(selectors.spool_results(latest) if latest else [])
 
 
 class SpoolScopedMixin:
@@ -183,11 +198,11 @@ class SpoolStatusView(SpoolScopedMixin, generics.GenericAPIView):
         return Response({"status": selectors.SPOOL_STATUS[self.spool().outcome]})
 
 
-class SpoolResultView(SpoolScopedMixin, generics.GenericAPIView):
+class SpoolResultView(ResultListMixin, SpoolScopedMixin, generics.GenericAPIView):
     """``GET /api/spools/{spool_id}/result``: the step results of that try."""
 
     serializer_class = s.ResultSerializer
 
-    @extend_schema(responses={200: s.ResultSerializer(many=True)})
+    @extend_schema(parameters=_RESULT_QUERY, responses={200: s.ResultSerializer(many=True)})
     def get(self, request, spool_id):
-        return Response(s.ResultSerializer(selectors.spool_results(self.spool()), many=True).data)
+        return self.results_answer(selectors.spool_results(self.spool()))
