@@ -20,6 +20,7 @@ from bench import procs
 from bench.env import PASSWORD, REDIS_URL, USERNAME, state_reset
 from bench.measure import CpuSample, cpu_groups, db_work, ratio, summary
 
+TARGET_RATE = 5_000  # tasks/s stored and handed to dispatch (the engine issue)
 SINK_QUEUE = "bench-sink"  # nobody consumes it; deleted after the baseline
 
 
@@ -64,8 +65,8 @@ def run(sizes, client_id: int) -> dict:
             "baseline": base_rate,
             "baseline_label": "apply_async loop, 1 thread",
             "ratio": ratio(rate, base_rate),
-            "target": "≥3× apply_async (B1)",
-            "met": bool(rate and base_rate and rate >= 3 * base_rate),
+            "target": f"≥ {TARGET_RATE:,}/s and ≥ 3× apply_async (issue, B1)",
+            "met": bool(rate and base_rate and rate >= TARGET_RATE and rate >= 3 * base_rate),
         }
     ]
     accepted = load["tasks_accepted"]

@@ -7,6 +7,7 @@ those expressions costs milliseconds of CPU per row: more than the rest of runni
 which PostgreSQL and SQLite (3.33+) both run, at a fraction of the cost.
 """
 
+import functools
 import json
 import uuid
 from datetime import datetime
@@ -55,6 +56,22 @@ def rows_update(model: type[Model], objs: list[Model], fields: list[str]) -> int
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def model_build(model: type[Model], **values) -> Model:
+    """``model(**values)`` for hot paths: built positionally, the way Django builds the rows
+    of a query (its keyword path costs a third more), with each field's default where
+    ``values`` has no value for its ``attname``."""
+    fields = model._meta.concrete_fields
+    unknown = values.keys() - _attnames(model)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no field(s) {sorted(unknown)}")
+    return model(*[values[f.attname] if f.attname in values else f.get_default() for f in fields])
+
+
+@functools.cache
+def _attnames(model: type[Model]) -> frozenset[str]:
+    return frozenset(field.attname for field in model._meta.concrete_fields)
 
 
 def rows_insert(model: type[Model], objs: list[Model], *, key: str | None = None) -> None:

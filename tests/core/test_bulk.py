@@ -107,3 +107,13 @@ def test_rows_fan_out_of_nothing_makes_no_statement(django_assert_num_queries):
 
     with django_assert_num_queries(0):
         rows_fan_out(Event, field="job_id", values=[], kind="queued")
+
+
+def test_model_build_fills_defaults_and_refuses_unknown_fields():
+    from apps.core.bulk import model_build
+
+    job = model_build(Job, client_id=7, channel="sms", run_at=timezone.now())
+    assert (job.client_id, job.status, job.attempts_made, job.payload) == (7, "scheduled", 0, {})
+    assert job.uuid and job.uuid != model_build(Job, client_id=7).uuid  # callable defaults
+    with pytest.raises(TypeError, match="nope"):
+        model_build(Job, client_id=7, nope=1)

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
 
-from apps.core.bulk import rows_insert
+from apps.core.bulk import model_build, rows_insert
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.dispatch import dispatch_kick
 from apps.delivery.services.events import event_record, events_record_many
@@ -43,7 +43,8 @@ class JobSpec:
 
 
 def _job_from_spec(client_id: int, spec: JobSpec, now: datetime) -> Job:
-    return Job(
+    return model_build(
+        Job,
         client_id=client_id,
         channel=spec.channel,
         payload=spec.payload,
