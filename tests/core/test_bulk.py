@@ -117,3 +117,15 @@ def test_model_build_fills_defaults_and_refuses_unknown_fields():
     assert job.uuid and job.uuid != model_build(Job, client_id=7).uuid  # callable defaults
     with pytest.raises(TypeError, match="nope"):
         model_build(Job, client_id=7, nope=1)
+
+
+def test_rows_insert_reads_keys_back_by_a_composite_unique_key():
+    from apps.core.bulk import rows_insert
+    from apps.delivery.models import Attempt
+
+    client = ClientFactory()
+    jobs = jobs_create(client_id=client.id, specs=[JobSpec(channel="sms", payload={})] * 2)
+    attempts = [Attempt(job=job, number=n) for job in jobs for n in (1, 2)]
+    rows_insert(Attempt, attempts, key=("job_id", "number"))
+    stored = {(a.job_id, a.number): a.pk for a in Attempt.objects.all()}
+    assert {(a.job_id, a.number): a.pk for a in attempts} == stored and len(stored) == 4
