@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from apps.core.bulk import model_build, rows_insert
@@ -17,9 +17,6 @@ from apps.delivery.services.dispatch import dispatch_kick
 from apps.delivery.services.events import event_record, events_record_many
 
 CANCELLABLE = (Job.Status.SCHEDULED, Job.Status.QUEUED, Job.Status.RETRYING)
-# A queued job has not started either: it goes back to scheduled, and the worker that gets
-# its message finds it no longer queued and leaves it (its lease take is conditional).
-RESCHEDULABLE = CANCELLABLE
 
 
 @dataclass
@@ -139,16 +136,16 @@ def job_cancel(*, job: Job) -> bool:
 def job_reschedule(
     *, job: Job, run_at: datetime, channel: str | None = None, payload: dict | None = None
 ) -> bool:
-    """Move a job that has not started yet (scheduled, queued or retrying); False otherwise.
-    ``channel``/``payload`` replace what it will send (a reminder whose text names the time
-    it moves to)."""
-    unqueued = Case(
-        When(status=Job.Status.QUEUED, then=Value(Job.Status.SCHEDULED)), default=F("status")
-    )
-    fields = {"run_at": run_at, "status": unqueued}
+    """Move a job that waits (scheduled or retrying); False otherwise. ``channel``/``payload``
+    replace what it will send (a reminder whose text names the time it moves to).
+
+    A queued job is not moved: it has been handed to a worker, and taking it back would
+    dispatch it a second time (the engine's invariant: each job is dispatched once per try).
+    """
+    fields = {"run_at": run_at}
     fields |= {"channel": channel} if channel else {}
     fields |= {"payload": payload} if payload is not None else {}
-    changed = Job.objects.filter(pk=job.pk, status__in=RESCHEDULABLE).update(**fields)
+    changed = Job.objects.filter(pk=job.pk, status__in=Job.WAITING).update(**fields)
     if changed:
         event_record(job_id=job.pk, kind="rescheduled", run_at=run_at.isoformat())
         if run_at <= timezone.now():
