@@ -26,7 +26,7 @@ from django.db import connection, connections
 from django.db.models import Count, Min, Sum
 
 from bench import procs
-from bench.callbacks_report import CALL_MAX, CALL_MIN, bound_text, rows_of
+from bench.callbacks_report import CALL_MAX, CALL_MIN, WAITING, bound_text, rows_of
 from bench.env import state_reset
 from bench.measure import CpuSample, cpu_groups, summary, wait_progress
 
@@ -243,9 +243,8 @@ def _analyse(scheduler_id: int, limit: int, interval: float) -> dict:
         t for t, p in paths.items() if p[:2] == ["scheduled", "executed"]
     ]  # never shown as waiting
     direct_late = tasks.filter(id__in=direct).exclude(started_at=first_pass).count()
-    waiting = ("delayed_concurrent_task", "delayed_interval", "delayed_asr")
     deferred_shown = sum(
-        1 for t, p in paths.items() if t not in direct and any(s in p for s in waiting)
+        1 for t, p in paths.items() if t not in direct and any(s in p for s in WAITING)
     )
     via = {
         status: sum(1 for p in paths.values() if status in p)

@@ -21,12 +21,10 @@ from django.db.models import Choices, DateField, Field, JSONField, Model
 _NATIVE = (str, int, bool, uuid.UUID, type(None))
 
 
-def _placeholder(field: Field, connection) -> str:
-    # PostgreSQL types VALUES columns from their first row; cast so NULLs, UUIDs and JSON
-    # arrive as the column's type. SQLite needs no casts.
-    if connection.vendor == "postgresql":
-        return f"CAST(%s AS {field.cast_db_type(connection)})"
-    return "%s"
+def _cast(field: Field, connection, *, array: bool = False) -> str:
+    """A PostgreSQL placeholder cast to the column's type (or an array of it), so NULLs,
+    UUIDs and JSON arrive typed whatever the first value is."""
+    return f"CAST(%s AS {field.cast_db_type(connection)}{'[]' if array else ''})"
 
 
 def rows_update(model: type[Model], objs: list[Model], fields: list[str]) -> int:
@@ -54,7 +52,7 @@ def rows_update(model: type[Model], objs: list[Model], fields: list[str]) -> int
 def _unnest_source(objs: list[Model], columns: list[Field], connection) -> tuple[str, list]:
     """PostgreSQL: one array per column (a placeholder each, however many rows: psycopg
     parses a statement's placeholders in Python, which a VALUES list makes per value)."""
-    arrays = ", ".join(f"CAST(%s AS {field.cast_db_type(connection)}[])" for field in columns)
+    arrays = ", ".join(_cast(field, connection, array=True) for field in columns)
     names = ", ".join(f"c{index}" for index in range(len(columns)))
     params = [
         [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
@@ -66,7 +64,7 @@ def _unnest_source(objs: list[Model], columns: list[Field], connection) -> tuple
 def _values_source(objs: list[Model], columns: list[Field], connection) -> tuple[str, list]:
     """SQLite (3.33+): a VALUES list, whose columns are column1, column2, …; the statement
     must start with UPDATE for SQLite to report its row count."""
-    row = "(" + ", ".join(_placeholder(field, connection) for field in columns) + ")"
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"  # SQLite needs no casts
     names = ", ".join(f"column{index + 1} AS c{index}" for index in range(len(columns)))
     params = [
         field.get_db_prep_save(getattr(obj, field.attname), connection)
@@ -160,7 +158,7 @@ def _pks_read_back(cursor, meta, quote, objs: list[Model], key, connection) -> N
     if len(fields) == 1:  # "= ANY": the unique index, whatever the planner thinks of unnest
         match = f"{columns} = ANY(%s)"
     else:
-        arrays = ", ".join(f"CAST(%s AS {f.cast_db_type(connection)}[])" for f in fields)
+        arrays = ", ".join(_cast(f, connection, array=True) for f in fields)
         match = f"({columns}) IN (SELECT * FROM unnest({arrays}))"
     cursor.execute(
         f"SELECT {quote(meta.pk.column)}, {columns} FROM {quote(meta.db_table)} WHERE {match}",
@@ -192,10 +190,10 @@ def rows_fan_out(model: type[Model], *, field: str, values: list, **same) -> Non
         return
     params = [f.get_db_prep_save(f.pre_save(template, True), connection) for f in others]
     columns = ", ".join(quote(f.column) for f in [varying, *others])
-    placeholders = ", ".join(["v", *(_placeholder(f, connection) for f in others)])
+    placeholders = ", ".join(["v", *(_cast(f, connection) for f in others)])
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({columns}) SELECT {placeholders} "
-        f"FROM unnest(CAST(%s AS {varying.cast_db_type(connection)}[])) AS v"
+        f"FROM unnest({_cast(varying, connection, array=True)}) AS v"
     )
     prepared = [varying.get_db_prep_save(value, connection) for value in values]
     with connection.cursor() as cursor:

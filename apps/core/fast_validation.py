@@ -109,16 +109,18 @@ def _quick_check(field: serializers.Field) -> Callable | None:
     """The small function for a field DRF would validate in the standard way; None when the
     field's class changes that behaviour (it then always runs its own ``run_validation``)."""
     kind = type(field)
-    standard = {
-        serializers.CharField: _char_check,
-        serializers.IntegerField: _integer_check,
-        serializers.BooleanField: lambda _field: _boolean_check,
-        serializers.DictField: _dict_check,
-    }
-    for base, build in standard.items():
+    for base, build in _STANDARD_CHECKS.items():
         if isinstance(field, base) and _behaves_like(kind, base):
             return build(field)
     return None
+
+
+_STANDARD_CHECKS = {  # DRF field class → builder of its quick check
+    serializers.CharField: _char_check,
+    serializers.IntegerField: _integer_check,
+    serializers.BooleanField: lambda _field: _boolean_check,
+    serializers.DictField: _dict_check,
+}
 
 
 def _behaves_like(kind: type, base: type) -> bool:

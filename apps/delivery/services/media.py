@@ -132,7 +132,9 @@ def _merged_last_handed_out(name: str, filename: str) -> float | None:
         return int(hour) + MERGED_REUSE_SECONDS
     try:  # the older naming: reused by every try, whenever; the last write is the best guess
         return default_storage.get_modified_time(name).timestamp()
-    except (NotImplementedError, FileNotFoundError):  # a storage without times; gone since
+    # Django storages without modification times raise NotImplementedError; a file deleted
+    # since it was listed raises FileNotFoundError. Either way the file is not pruned now.
+    except (NotImplementedError, FileNotFoundError):
         return None
 
 
