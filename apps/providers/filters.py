@@ -24,7 +24,7 @@ class ProviderFilter(FieldFilterSet):
         model = Provider
         fields = {
             **exact("name", "node_id", "host", "type", "port", "username", "dialstring",
-                    "prefix", "register", "weight", "active"),
+                    "prefix", "register", "weight", "active", "max_per_second"),
             **contains("description"),
         }  # fmt: skip
 

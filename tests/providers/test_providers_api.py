@@ -40,12 +40,23 @@ def test_password_is_never_returned(admin_api, tenant):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("type", "carrier-pigeon"), ("service_flag", 8), ("service_flag", 0), ("settings", "{bad")],
-)
+    [("type", "carrier-pigeon"), ("service_flag", 8), ("service_flag", 0), ("settings", "{bad"),
+     ("max_per_second", 0), ("max_per_second", -1), ("max_per_second", "fast")],
+)  # fmt: skip
 def test_bad_fields_answer_412_naming_them(admin_api, field, value):
     response = admin_api.post("/api/providers", {**TWILIO, field: value}, format="json")
     assert response.status_code == 412 and field in response.json()["error"]["fields"]
     assert not Provider.objects.exists()
+
+
+def test_a_rate_limit_is_set_shown_and_removed(admin_api, tenant):
+    body = {**TWILIO, "max_per_second": 1.5}
+    provider_id = admin_api.post("/api/providers", body, format="json").json()["provider_id"]
+    assert Provider.objects.get(pk=provider_id).max_per_second == 1.5
+    assert admin_api.get(f"/api/providers/{provider_id}").json()["max_per_second"] == 1.5
+    path = f"/api/providers/{provider_id}"
+    assert admin_api.put(path, {"max_per_second": None}, format="json").status_code == 200
+    assert Provider.objects.get(pk=provider_id).max_per_second is None
 
 
 def test_update_keeps_the_password_when_none_is_given_and_refuses_a_type_change(admin_api, tenant):

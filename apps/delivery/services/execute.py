@@ -27,6 +27,7 @@ from apps.delivery.gateways.registry import gateway_class
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.finish import JobRun, runs_finish
 from apps.delivery.services.receipts import payload_with_receipt_url
+from apps.delivery.services.throttle import runs_throttle
 from apps.delivery.signals import job_pre_send
 from apps.providers.selectors import provider_choose, providers_active
 
@@ -64,6 +65,8 @@ def jobs_execute(*, job_ids: list[int]) -> dict[int, str | None]:
     statuses: dict[int, str | None] = dict.fromkeys(job_ids)
     providers: dict[int, list] = {}  # each client's active providers, read once per batch
     runs = [_run_prepare(job, providers) for job in jobs_lease_take(job_ids=job_ids, token=token)]
+    runs, deferred = runs_throttle(runs=runs, token=token)  # over a provider's rate: wait
+    statuses.update(dict.fromkeys(deferred, Job.Status.SCHEDULED))
     _attempts_open(runs)
     recorded = sent = 0
     flush_at = time.monotonic() + settings.FUSION_EXECUTE_FLUSH_SECONDS

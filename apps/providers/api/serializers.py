@@ -29,8 +29,8 @@ class ProviderSerializer(serializers.ModelSerializer):
         fields = [
             "provider_id", "name", "type", "service_flag", "channels", "gateway_flag", "node_id",
             "host", "port", "username", "password", "dialstring", "prefix", "settings",
-            "description", "register", "weight", "active", "inbound_url", "created_at",
-            "updated_at",
+            "description", "register", "weight", "active", "max_per_second", "inbound_url",
+            "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
 
@@ -77,4 +77,6 @@ class ProviderSerializer(serializers.ModelSerializer):
 
 
 class ProviderCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/providers``: the new provider's id."""
+
     provider_id = serializers.IntegerField()
