@@ -15,6 +15,7 @@ def user_list(*, actor: User) -> QuerySet[User]:
 
 
 def role_list() -> QuerySet[Group]:
+    """Every role (Django group) by id: roles are shared by all clients, so this is not scoped."""
     return Group.objects.order_by("id")
 
 

@@ -31,6 +31,7 @@ def user_update(*, user: User, password: str | None = None, **fields) -> User:
 
 
 def user_password_set(*, user: User, password: str) -> User:
+    """Set ``user``'s password (hashed); validating it is the caller's job (PasswordSerializer)."""
     user.set_password(password)
     user.save(update_fields=["password"])
     return user
@@ -59,6 +60,7 @@ def user_role_add(*, actor: User, user: User, role: Group) -> User:
 
 
 def user_role_remove(*, user: User, role: Group) -> User:
+    """Take the role from ``user``; no escalation check, as removing a role grants nothing."""
     user.groups.remove(role)
     return user
 
@@ -71,11 +73,15 @@ def user_permission_add(*, actor: User, user: User, permission: Permission) -> U
 
 
 def user_permission_remove(*, user: User, permission: Permission) -> User:
+    """Revoke a directly granted permission (one held through a role stays); no escalation check."""
     user.user_permissions.remove(permission)
     return user
 
 
 def user_delete(*, user: User) -> None:
+    """Delete the user with its case memberships and auth codes; accounts it owned and rows it
+    created stay, without a user.
+    """
     user.delete()
 
 
@@ -164,12 +170,14 @@ def account_update(*, account, settings: dict | None = None, **fields):
 
 
 def account_setting_set(*, account, name: str, value):
+    """Set one key of the account's ``settings``, keeping the others; returns the account."""
     account.settings = {**account.settings, name: value}
     account.save(update_fields=["settings", "updated_at"])
     return account
 
 
 def account_setting_delete(*, account, name: str):
+    """Remove one key of the account's ``settings`` (a missing key is no error); returns it."""
     account.settings = {k: v for k, v in account.settings.items() if k != name}
     account.save(update_fields=["settings", "updated_at"])
     return account
@@ -183,4 +191,7 @@ def account_owner_set(*, account, owner: User | None):
 
 
 def account_delete(*, account) -> None:
+    """Delete the account and its program subscriptions; transmissions and campaigns keep a
+    null account.
+    """
     account.delete()

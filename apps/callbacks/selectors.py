@@ -21,10 +21,12 @@ def client_of_path(*, user, client_id: int) -> Client:
 
 
 def scheduler_list(*, client_id: int) -> QuerySet[TaskScheduler]:
+    """The client's task schedulers by id (``client_of_path`` checks the caller may act for it)."""
     return TaskScheduler.objects.filter(client_id=client_id).order_by("id")
 
 
 def scheduler_get(*, client_id: int, scheduler_id: int) -> TaskScheduler:
+    """The client's scheduler ``scheduler_id``; 404 when it is missing or another client's."""
     scheduler = scheduler_list(client_id=client_id).filter(pk=scheduler_id).first()
     if scheduler is None:
         raise Http404
@@ -32,11 +34,13 @@ def scheduler_get(*, client_id: int, scheduler_id: int) -> TaskScheduler:
 
 
 def task_list(*, scheduler: TaskScheduler, status: str | None = None) -> QuerySet[CallTask]:
+    """The scheduler's call tasks by id, only those in ``status`` when it is given."""
     tasks = CallTask.objects.filter(scheduler=scheduler, client_id=scheduler.client_id)
     return (tasks.filter(status=status) if status else tasks).order_by("id")
 
 
 def task_get(*, scheduler: TaskScheduler, task_id: int) -> CallTask:
+    """The scheduler's call task ``task_id``; 404 when it is missing or another scheduler's."""
     task = task_list(scheduler=scheduler).filter(pk=task_id).first()
     if task is None:
         raise Http404

@@ -24,18 +24,22 @@ class Download:
 
 
 def texts_visible(*, user) -> QuerySet[Text]:
+    """Texts ``user`` may see: its client's, every client's for global staff."""
     return queryset_for_user(Text.objects.all(), user)
 
 
 def templates_visible(*, user) -> QuerySet[Template]:
+    """Templates ``user`` may see (as ``texts_visible``), attachments prefetched."""
     return queryset_for_user(Template.objects.prefetch_related("attachments"), user)
 
 
 def documents_visible(*, user) -> QuerySet[Document]:
+    """Documents ``user`` may see (as ``texts_visible``), uploaded files prefetched."""
     return queryset_for_user(Document.objects.prefetch_related("files"), user)
 
 
 def recordings_visible(*, user) -> QuerySet[Recording]:
+    """Recordings ``user`` may see (as ``texts_visible``)."""
     return queryset_for_user(Recording.objects.all(), user)
 
 

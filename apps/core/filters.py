@@ -61,6 +61,8 @@ class MomentField(forms.Field):
 
 
 class MomentFilter(django_filters.Filter):
+    """A filter on a time given as unix seconds, ISO 8601 or a date (see ``MomentField``)."""
+
     field_class = MomentField
 
 

@@ -119,6 +119,7 @@ class GuardedSession(requests.Session):
 
 
 def guarded_session() -> GuardedSession:
+    """A new GuardedSession; use it in a ``with`` block so its connections are closed."""
     return GuardedSession()
 
 

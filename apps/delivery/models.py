@@ -10,6 +10,8 @@ from apps.providers.catalog import CHANNELS
 
 
 class Priority(models.IntegerChoices):
+    """A job's priority: the dispatcher claims high, then moderate, then low."""
+
     LOW = 0, "low"
     MODERATE = 1, "moderate"
     HIGH = 2, "high"

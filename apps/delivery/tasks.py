@@ -23,11 +23,17 @@ def job_execute_batch_task(job_ids: list[int]) -> None:
 
 @shared_task(name="system.leases_rescue", ignore_result=True)
 def leases_rescue_task() -> int:
+    """Beat runs this every FUSION_RESCUE_EVERY_SECONDS (10 s): retry the running jobs whose
+    lease expired (their worker died); fail them after FUSION_MAX_RESCUES rescues.
+    """
     return leases_rescue()
 
 
 @shared_task(name="system.queued_republish", ignore_result=True)
 def queued_republish_task() -> int:
+    """Beat runs this every FUSION_REPUBLISH_EVERY_SECONDS (30 s): publish again the queued
+    jobs whose broker message seems lost.
+    """
     return queued_republish()
 
 

@@ -50,6 +50,7 @@ def mapping_list(*, user) -> QuerySet[KeywordMapping]:
 
 
 def mapping_find(*, user, keyword: str) -> KeywordMapping | None:
+    """The visible mapping of ``keyword`` (exact), or None; the first by id if several match."""
     return mapping_list(user=user).filter(keyword=keyword).first()
 
 

@@ -39,6 +39,9 @@ def program_create(*, client_id: int, type: str, user=None, name: str = "", **pa
 
 
 def program_delete(*, program: Program) -> None:
+    """Delete the program with its child programs and subscriptions; ProtectedError while
+    transmissions use it.
+    """
     program.delete()
 
 

@@ -46,4 +46,5 @@ PROGRAM_TYPES = {t.name: t for t in _TYPES}
 
 
 def program_type(name: str) -> ProgramType:
+    """The type named ``name``; KeyError for an unknown one."""
     return PROGRAM_TYPES[name]

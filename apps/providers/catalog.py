@@ -38,6 +38,7 @@ def channels_of_flag(flag: int) -> list[str]:
 
 
 def flag_of_channels(channels) -> int:
+    """The service flag with the bits of ``channels`` set; KeyError for an unknown channel."""
     flag = 0
     for channel in channels:
         flag |= SERVICE_FLAGS[channel]

@@ -13,10 +13,12 @@ _PURPOSE = "inbound"
 
 
 def provider_inbound_token(provider_id: int) -> str:
+    """The token of the provider's inbound URL: an HMAC of its id, purpose ``inbound``."""
     return url_token(_PURPOSE, provider_id)
 
 
 def provider_inbound_token_matches(provider_id: int, token: str) -> bool:
+    """True when ``token`` is the provider's inbound token (compared in constant time)."""
     return url_token_matches(_PURPOSE, provider_id, token)
 
 

@@ -19,4 +19,5 @@ def provider_update(*, provider: Provider, **fields) -> Provider:
 
 
 def provider_delete(*, provider: Provider) -> None:
+    """Delete the provider; jobs, attempts and outbox rows that used it keep a null provider."""
     provider.delete()

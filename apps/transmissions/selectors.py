@@ -16,6 +16,7 @@ SPOOL_STATUS = {
 
 
 def transmission_list(*, actor) -> QuerySet[Transmission]:
+    """Transmissions ``actor`` may see, with program, job, contact and account joined."""
     rows = Transmission.objects.select_related("program", "job", "contact", "account")
     return queryset_for_user(rows, actor)
 

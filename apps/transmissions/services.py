@@ -119,6 +119,9 @@ def _pending_job_cancel(tx: Transmission) -> bool:
 
 
 def transmission_schedule_cancel(*, transmission: Transmission) -> bool:
+    """Cancel the transmission's job unless it has started (a schedule or a waiting retry),
+    under the row lock; False when there was nothing to cancel.
+    """
     with transaction.atomic():
         return _pending_job_cancel(_locked(transmission.pk))
 

@@ -11,6 +11,11 @@ _PHONE = re.compile(r"\+?[0-9*#]{2,31}")
 
 
 class AccountSerializer(serializers.ModelSerializer):
+    """A communication identity: account, did, extension or eaddress.
+
+    ``passwd`` and ``passwd_pin`` are write-only; ``username`` is unique per client and type.
+    """
+
     account_id = serializers.IntegerField(source="id", read_only=True)
     user_id = serializers.IntegerField(source="owner_id", read_only=True)
     passwd = serializers.CharField(write_only=True, required=False, allow_blank=True)
@@ -52,6 +57,8 @@ class AccountSerializer(serializers.ModelSerializer):
 
 
 class AccountCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/accounts``: the new account's id."""
+
     account_id = serializers.IntegerField()
 
 

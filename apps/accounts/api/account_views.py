@@ -23,6 +23,12 @@ _TRUE = OpenApiResponse(description="`true`")
 
 
 class AccountScopedMixin:
+    """Base of the account views: accounts the caller may see (its client's; all for global staff).
+
+    DELETE asks ``change_account``: clearing an owner or a setting changes the account; the
+    detail view, which deletes it, asks ``delete_account``.
+    """
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = AccountSerializer
     lookup_url_kwarg = "account_id"

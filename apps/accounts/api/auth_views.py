@@ -23,12 +23,16 @@ _BAD_CREDENTIALS = "Invalid user name or password."
 
 
 class AuthenticateSerializer(serializers.Serializer):
+    """Login input: ``username`` or ``email`` (``username`` wins if both), and ``password``."""
+
     username = serializers.CharField(required=False, allow_blank=True)
     email = serializers.CharField(required=False, allow_blank=True)
     password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 
 
 class TokenSerializer(serializers.Serializer):
+    """Answer of login and refresh: a Bearer access JWT and the refresh token that renews it."""
+
     token = serializers.CharField(help_text="Access JWT: send as `Authorization: Bearer <token>`.")
     refresh = serializers.CharField()
     expires_in = serializers.IntegerField(help_text="Seconds the access token lives.")
@@ -36,6 +40,8 @@ class TokenSerializer(serializers.Serializer):
 
 
 class RefreshSerializer(serializers.Serializer):
+    """The refresh token to rotate (refresh) or to blacklist (logout)."""
+
     refresh = serializers.CharField()
 
 

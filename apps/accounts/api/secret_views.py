@@ -14,6 +14,10 @@ _PERMISSION = ["accounts.manage_webhook_secret"]
 
 
 class WebhookSecretSerializer(serializers.Serializer):
+    """The secret signing this client's callbacks; ``previous_secret_valid_until`` is when the
+    secret it replaced stops signing alongside it (null before the first rotation).
+    """
+
     secret = serializers.CharField(help_text="Standard Webhooks secret (whsec_…).")
     previous_secret_valid_until = serializers.CharField(allow_null=True)
 

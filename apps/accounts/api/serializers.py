@@ -101,6 +101,8 @@ class UserWriteSerializer(serializers.ModelSerializer):
 
 
 class PasswordSerializer(serializers.Serializer):
+    """A new password, checked by Django's password validators against the target user."""
+
     password = serializers.CharField(trim_whitespace=False)
 
     def validate_password(self, value: str) -> str:
@@ -109,6 +111,8 @@ class PasswordSerializer(serializers.Serializer):
 
 
 class UserCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/users``: the new user's id."""
+
     user_id = serializers.IntegerField()
 
 

@@ -63,10 +63,14 @@ class CampaignWriteSerializer(serializers.Serializer):
 
 
 class CampaignCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/campaigns``: the new campaign's id."""
+
     campaign_id = serializers.IntegerField()
 
 
 class ScheduleCreatedSerializer(serializers.Serializer):
+    """Answer of a start or stop schedule: its id and when it runs."""
+
     schedule_id = serializers.IntegerField()
     run_at = serializers.DateTimeField()
 

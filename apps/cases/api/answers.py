@@ -74,11 +74,15 @@ def case_info(case: Case, members: list[CaseMember]) -> dict:
 
 
 class VideoEnvelopeSerializer(serializers.Serializer):
+    """The envelope of every Video answer: ``status`` and ``message``; ``info`` varies."""
+
     status = serializers.IntegerField(help_text="1 success, 0 fail, 2 warning.")
     message = serializers.CharField()
 
 
 class VideoErrorInfoSerializer(serializers.Serializer):
+    """``info`` of an error answer."""
+
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         required=False,
@@ -87,18 +91,26 @@ class VideoErrorInfoSerializer(serializers.Serializer):
 
 
 class VideoErrorSerializer(VideoEnvelopeSerializer):
+    """An error answer (``status`` 0); a validation error lists the bad fields in ``info``."""
+
     info = VideoErrorInfoSerializer()
 
 
 class VideoTaskNumInfoSerializer(serializers.Serializer):
+    """``info`` of createBlankTask: the new case's ``task_num``."""
+
     task_num = serializers.CharField()
 
 
 class VideoTaskCreatedSerializer(VideoEnvelopeSerializer):
+    """Answer of createBlankTask."""
+
     info = VideoTaskNumInfoSerializer()
 
 
 class VideoModeratorSerializer(serializers.Serializer):
+    """A moderator of a case, with its join link; ``emp_id`` is the user's id."""
+
     emp_id = serializers.CharField()
     username = serializers.CharField()
     name = serializers.CharField()
@@ -110,16 +122,22 @@ class VideoModeratorSerializer(serializers.Serializer):
 
 
 class VideoModeratorAddedInfoSerializer(serializers.Serializer):
+    """``info`` of createTaskModerator: the moderator's ``emp_id`` and join link."""
+
     task_num = serializers.CharField()
     emp_id = serializers.CharField()
     join_url = serializers.URLField()
 
 
 class VideoModeratorAddedSerializer(VideoEnvelopeSerializer):
+    """Answer of createTaskModerator; ``status`` 2 when the user already moderates the case."""
+
     info = VideoModeratorAddedInfoSerializer()
 
 
 class VideoCustomerAddedSerializer(serializers.Serializer):
+    """One customer of a createTaskPublisher request: its join link, and whether it is new."""
+
     customer_id_num = serializers.CharField()
     join_url = serializers.URLField()
     added = serializers.BooleanField(help_text="False: already a customer of the case.")
@@ -127,24 +145,34 @@ class VideoCustomerAddedSerializer(serializers.Serializer):
 
 
 class VideoPublishersAddedInfoSerializer(serializers.Serializer):
+    """``info`` of createTaskPublisher: one entry per customer sent."""
+
     task_num = serializers.CharField()
     customers = VideoCustomerAddedSerializer(many=True)
 
 
 class VideoPublishersAddedSerializer(VideoEnvelopeSerializer):
+    """Answer of createTaskPublisher; ``status`` 2 when some customers were already in the case."""
+
     info = VideoPublishersAddedInfoSerializer()
 
 
 class VideoStatusInfoSerializer(serializers.Serializer):
+    """``info`` of updateTaskStatus: the case's status now."""
+
     task_num = serializers.CharField()
     task_status = serializers.CharField()
 
 
 class VideoStatusUpdatedSerializer(VideoEnvelopeSerializer):
+    """Answer of updateTaskStatus; ``status`` 2 when the case already had that status."""
+
     info = VideoStatusInfoSerializer()
 
 
 class VideoCustomerOutSerializer(serializers.Serializer):
+    """A customer of a case as getTask lists it, with its join link."""
+
     customer_title = serializers.CharField()
     customer_name = serializers.CharField()
     customer_id_num = serializers.CharField()
@@ -156,6 +184,8 @@ class VideoCustomerOutSerializer(serializers.Serializer):
 
 
 class VideoTaskInfoSerializer(serializers.Serializer):
+    """``info`` of getTask: the case's fields, its moderators and its customers."""
+
     task_num = serializers.CharField()
     business_id = serializers.IntegerField()
     out_task_num = serializers.CharField()
@@ -177,10 +207,14 @@ class VideoTaskInfoSerializer(serializers.Serializer):
 
 
 class VideoTaskAnswerSerializer(VideoEnvelopeSerializer):
+    """Answer of getTask."""
+
     info = VideoTaskInfoSerializer()
 
 
 class VideoAuthCodeInfoSerializer(serializers.Serializer):
+    """``info`` of getAuthCode: the single-use code, the user it is for, and when it expires."""
+
     user_id = serializers.IntegerField()
     emp_id = serializers.CharField()
     auth_code = serializers.CharField(help_text="Single use.")
@@ -189,10 +223,14 @@ class VideoAuthCodeInfoSerializer(serializers.Serializer):
 
 
 class VideoAuthCodeSerializer(VideoEnvelopeSerializer):
+    """Answer of getAuthCode."""
+
     info = VideoAuthCodeInfoSerializer()
 
 
 class VideoJoinSerializer(serializers.Serializer):
+    """An open case the code's user moderates, with that user's join link."""
+
     task_num = serializers.CharField()
     task_time = serializers.CharField()
     room_type = serializers.CharField()
@@ -200,6 +238,8 @@ class VideoJoinSerializer(serializers.Serializer):
 
 
 class VideoRedeemedInfoSerializer(serializers.Serializer):
+    """``info`` of redeemAuthCode: the user the code was for and the cases it may join."""
+
     user_id = serializers.IntegerField()
     emp_id = serializers.CharField()
     username = serializers.CharField()
@@ -208,4 +248,6 @@ class VideoRedeemedInfoSerializer(serializers.Serializer):
 
 
 class VideoRedeemedSerializer(VideoEnvelopeSerializer):
+    """Answer of redeemAuthCode."""
+
     info = VideoRedeemedInfoSerializer()

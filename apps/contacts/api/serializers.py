@@ -76,14 +76,20 @@ class GroupSerializer(serializers.ModelSerializer):
 
 
 class ContactCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/contacts``: the new contact's id."""
+
     contact_id = serializers.IntegerField()
 
 
 class GroupCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/groups``: the new group's id."""
+
     group_id = serializers.IntegerField()
 
 
 class RejectedRowSerializer(serializers.Serializer):
+    """A CSV row that was not imported, and why."""
+
     line = serializers.IntegerField(help_text="Line of the file the row starts on (1-based).")
     reason = serializers.CharField()
 

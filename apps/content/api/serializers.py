@@ -109,6 +109,8 @@ def _encodable(char: str, codec: str) -> bool:
 
 
 class TemplateAttachmentSerializer(serializers.ModelSerializer):
+    """An attachment uploaded to a template; ``position`` (from 1) is the ``?part=`` to download."""
+
     class Meta:
         model = TemplateAttachment
         fields = ["position", "name", "content_type", "size", "created_at"]
@@ -129,6 +131,8 @@ class TemplateSerializer(AssetSerializer):
 
 
 class DocumentFileSerializer(serializers.ModelSerializer):
+    """A PDF uploaded to a document; ``position`` (from 1) is the ``?part=`` to download."""
+
     class Meta:
         model = DocumentFile
         fields = ["position", "name", "pages", "size", "created_at"]
@@ -175,16 +179,24 @@ class RecordingSerializer(AssetSerializer):
 
 
 class TextCreatedSerializer(serializers.Serializer):
+    """Answer of creating a text: its id."""
+
     text_id = serializers.IntegerField()
 
 
 class TemplateCreatedSerializer(serializers.Serializer):
+    """Answer of creating a template or uploading its media: its id."""
+
     template_id = serializers.IntegerField()
 
 
 class DocumentCreatedSerializer(serializers.Serializer):
+    """Answer of creating a document or uploading its media: its id."""
+
     document_id = serializers.IntegerField()
 
 
 class RecordingCreatedSerializer(serializers.Serializer):
+    """Answer of creating a recording or uploading its media: its id."""
+
     recording_id = serializers.IntegerField()

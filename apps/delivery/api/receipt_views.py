@@ -40,6 +40,8 @@ class ReceiptSerializer(serializers.Serializer):
 
 
 class ReceiptAnswerSerializer(serializers.Serializer):
+    """What the receipt said (``state``) and whether it changed the attempt (``recorded``)."""
+
     state = serializers.CharField(help_text="delivered, undelivered or pending")
     recorded = serializers.BooleanField(help_text="false for pending or a repeated receipt")
 

@@ -106,6 +106,9 @@ class Gateway:
         self.settings: dict = dict(getattr(provider, "settings", None) or {})
 
     def send(self, message: Message) -> Outcome:  # pragma: no cover - the contract
+        """Hand ``message`` to the vendor: an Outcome, or raise DeliveryError (``permanent``:
+        whether a retry could help).
+        """
         raise NotImplementedError
 
     def send_many(self, messages: list[Message]) -> list["Outcome | DeliveryError"]:

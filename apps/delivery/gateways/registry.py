@@ -37,10 +37,12 @@ def _load_all() -> None:
 
 
 def gateway_class(channel: str, provider_type: str) -> type[Gateway] | None:
+    """The gateway for (channel, provider type), or None; imports every gateway on first use."""
     _load_all()
     return _REGISTRY.get((channel, provider_type))
 
 
 def registered() -> dict[tuple[str, str], type[Gateway]]:
+    """A copy of the registry, (channel, type) → class, with every gateway module imported."""
     _load_all()
     return dict(_REGISTRY)

@@ -38,17 +38,20 @@ class SandboxGateway(Gateway):
 
     @classmethod
     def bulk_for(cls, provider) -> bool:
+        """Bulk unless the provider scripts a ``latency_ms``."""
         # A scripted latency stands for a vendor answering message by message: send them one
         # at a time, so a long batch still records progress and extends its leases.
         return not (getattr(provider, "settings", None) or {}).get("latency_ms")
 
     def send(self, message: Message) -> Outcome:
+        """Record one message (through ``send_many``); a scripted failure is raised."""
         result = self.send_many([message])[0]
         if isinstance(result, DeliveryError):
             raise result
         return result
 
     def send_many(self, messages: list[Message]) -> list[Outcome | DeliveryError]:
+        """Record the messages that do not fail as scripted, all in one insert."""
         from apps.delivery.models import OutboxMessage
 
         results, rows = [], []

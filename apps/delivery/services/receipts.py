@@ -25,6 +25,7 @@ _RECEIPT_CHANNELS = ("sms", "fax")
 
 
 def receipt_token_matches(attempt_id: int, token: str) -> bool:
+    """True when ``token`` is the receipt token of ``attempt_id`` (constant-time compare)."""
     return url_token_matches(_PURPOSE, attempt_id, token)
 
 

@@ -49,6 +49,7 @@ class CallStatusReport:
 
 
 def voice_status_token_matches(attempt_id: int, token: str) -> bool:
+    """True when ``token`` is the status-callback token of ``attempt_id`` (constant time)."""
     return url_token_matches(_PURPOSE, attempt_id, token)
 
 

@@ -65,6 +65,7 @@ def _status_of(found: dict) -> int:
 
 
 def idempotency_key_of(request) -> str | None:
+    """The ``Idempotency-Key`` header, stripped; None when absent, 400 over 255 characters."""
     key = (request.headers.get(IDEMPOTENCY_HEADER) or "").strip()
     if len(key) > 255:
         raise ValidationError({IDEMPOTENCY_HEADER: ["At most 255 characters."]})

@@ -6,6 +6,8 @@ from apps.programs.models import Program
 
 
 class ProgramSerializer(serializers.ModelSerializer):
+    """A program: its type and ``data``, the type's parameter (e.g. ``text_id``)."""
+
     program_id = serializers.IntegerField(source="id", read_only=True)
     parent_id = serializers.IntegerField(read_only=True)
 
@@ -30,4 +32,6 @@ class ProgramCreateSerializer(serializers.Serializer):
 
 
 class ProgramCreatedSerializer(serializers.Serializer):
+    """Answer of ``POST /api/programs/{type}``: the new program's id."""
+
     program_id = serializers.IntegerField()

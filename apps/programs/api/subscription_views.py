@@ -24,6 +24,10 @@ _CHANGE = ["accounts.change_account", "programs.change_program"]
 
 
 class AccountProgramsMixin:
+    """Base of the subscription views: the path's account (404 unless the caller sees it) and
+    a program of that account's client.
+    """
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = AccountSerializer
     required_permissions = {

@@ -24,6 +24,8 @@ _P = "programs.{}_program"
 
 
 class ProgramScopedMixin:
+    """Base of the program views: the caller's client's programs (all for global staff)."""
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = ProgramSerializer
     lookup_url_kwarg = "program_id"

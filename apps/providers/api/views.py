@@ -16,6 +16,8 @@ from apps.providers.models import Provider
 
 
 class ProviderScopedMixin:
+    """Base of the provider views: the caller's client's providers (all for global staff)."""
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = ProviderSerializer
     lookup_url_kwarg = "provider_id"

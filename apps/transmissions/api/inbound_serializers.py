@@ -77,6 +77,8 @@ class InboundSmsSerializer(_FromField, serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
+    """An attachment of a received email; ``content_base64`` must be valid base64."""
+
     filename = serializers.CharField(max_length=255)
     content_type = serializers.CharField(required=False, allow_blank=True, max_length=255)
     content_base64 = serializers.CharField()

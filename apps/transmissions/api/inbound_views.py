@@ -21,6 +21,8 @@ from apps.transmissions.inbound import transmission_receive
 
 
 class InboundAnswerSerializer(serializers.Serializer):
+    """Answer of an inbound webhook: the transmission that recorded the message, its status."""
+
     transmission_id = serializers.IntegerField()
     status = serializers.CharField(help_text="completed, or failed (see the transmission).")
 

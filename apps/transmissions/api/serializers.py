@@ -44,10 +44,14 @@ class TransmissionWriteSerializer(serializers.Serializer):
 
 
 class TransmissionCreatedSerializer(serializers.Serializer):
+    """Answer of creating or cloning a transmission: its id."""
+
     transmission_id = serializers.IntegerField()
 
 
 class SpoolIdSerializer(serializers.Serializer):
+    """Answer of send and retry: the id of the spool (try) it started."""
+
     spool_id = serializers.IntegerField()
 
 
@@ -88,10 +92,14 @@ class SpoolSerializer(serializers.Serializer):
 
 
 class StatusSerializer(serializers.Serializer):
+    """The status of a transmission or a spool."""
+
     status = serializers.CharField()
 
 
 class ResultSerializer(serializers.Serializer):
+    """One step result of a spool, as ICTCore's spool_result row."""
+
     spool_result_id = serializers.IntegerField()
     spool_id = serializers.IntegerField()
     type = serializers.CharField()

@@ -35,6 +35,8 @@ class ResultListMixin:
 
 
 class TransmissionScopedMixin:
+    """Base of the transmission views: the caller's client's rows (all for global staff)."""
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     serializer_class = s.TransmissionSerializer
     lookup_url_kwarg = "transmission_id"
@@ -177,6 +179,10 @@ class TransmissionResultView(ResultListMixin, TransmissionScopedMixin, generics.
 
 
 class SpoolScopedMixin:
+    """Base of the spool views: tries of Comms jobs the caller may see; ``spool()`` is the
+    path's (404 otherwise).
+    """
+
     permission_classes = [IsAuthenticated, RequiredPermissions]
     required_permissions = {"GET": [_P.format("view")]}
 

@@ -8,6 +8,8 @@ from apps.accounts.services import client_bootstrap
 
 
 class Command(BaseCommand):
+    """Create (or find) a client and its admin user; a generated password is printed once."""
+
     help = (
         "Create a client (tenant) and its admin user. Flags or env vars FUSION_CLIENT_CODE, "
         "FUSION_CLIENT_NAME, FUSION_ADMIN_USERNAME, FUSION_ADMIN_EMAIL, FUSION_ADMIN_PASSWORD. "

@@ -130,6 +130,7 @@ class SmtpEmailGateway(Gateway):
     type = "smtp"
 
     def send(self, message: Message) -> Outcome:
+        """Fetch attachments, then relay; SMTP 5xx is permanent, 4xx and network errors retried."""
         email = self._email(message)
         if not email.recipients():
             raise DeliveryError("no recipients", permanent=True, reason="invalid_recipient")

@@ -54,6 +54,7 @@ class TelnyxFaxGateway(Gateway):
     type = "telnyx"
 
     def send(self, message: Message) -> Outcome:
+        """Queue the fax at Telnyx (the PDF by signed URL); delivery is reported by webhook."""
         self._check()
         document = fax_document(message.payload)
         body = self._body(message, stored_file_public_url(document))

@@ -31,6 +31,7 @@ TRANSIENT = {"QUOTA_EXCEEDED", "UNAVAILABLE", "INTERNAL"}
 
 
 def bad_credentials(detail: str) -> DeliveryError:
+    """A permanent error: the provider's service account cannot be used as it is."""
     return DeliveryError(f"fcm: {detail}", permanent=True, reason="bad_credentials")
 
 
@@ -62,6 +63,7 @@ def fcm_message(payload: dict) -> dict:
 
 
 def answer_of(response) -> dict:
+    """The response's JSON object; {} when the body is not JSON or not an object."""
     try:
         answer = response.json()
     except ValueError:
@@ -86,6 +88,7 @@ class FcmGateway(Gateway):
     type = "fcm"
 
     def send(self, message: Message) -> Outcome:
+        """POST one message with a cached OAuth2 token; failures are mapped by ``error``."""
         account = service_account(getattr(self.provider, "password", ""))
         body = {"message": fcm_message(message.payload)}
         base_url = (self.settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
@@ -102,6 +105,9 @@ class FcmGateway(Gateway):
         raise self.error(response, answer, account)
 
     def error(self, response, answer: dict, account: dict) -> DeliveryError:
+        """The DeliveryError of a failed send: FCM's permanent codes fail for good; a 401 drops
+        the cached token and is retried, as are the transient codes; others go by HTTP status.
+        """
         status, code = response.status_code, error_code(answer)
         summary = {"status": status, "body": answer or response.text[:1000]}
         if code in PERMANENT:
@@ -124,11 +130,15 @@ class FcmGateway(Gateway):
         return error_for_status(status, response.text)
 
     def cache_key(self, account: dict) -> str:
+        """The cache key of this service account's access token."""
         # Hash of the whole credential: a rotated key gets its own token at once.
         digest = hashlib.sha256(json.dumps(account, sort_keys=True).encode()).hexdigest()
         return f"fusion:fcm:token:{digest[:32]}"
 
     def access_token(self, account: dict) -> str:
+        """The cached OAuth2 token, else one exchanged for a signed JWT at ``token_uri`` and
+        cached until shortly before it expires; a refused exchange is ``bad_credentials``.
+        """
         key = self.cache_key(account)
         token = cache.get(key)
         if token:

@@ -59,6 +59,7 @@ class HttpSmsGateway(Gateway):
     type = "http"
 
     def send(self, message: Message) -> Outcome:
+        """Send the rendered ``params``; a 2xx without ``success_contains`` is permanent."""
         url, method, encoding = self._route()
         template = self.settings.get("params") or {}
         fields = self._fields(message)

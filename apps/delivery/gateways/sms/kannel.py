@@ -27,6 +27,7 @@ class KannelSmsGateway(Gateway):
     type = "kannel"
 
     def send(self, message: Message) -> Outcome:
+        """GET sendsms, the password kept out of errors; Kannel answers no message id."""
         url = self._url()
         params = self._params(message.payload)
         response = http_hiding(self, [self.provider.password], "GET", url, params=params)

@@ -61,6 +61,7 @@ class Msg91SmsGateway(Gateway):
     type = "msg91"
 
     def send(self, message: Message) -> Outcome:
+        """POST to the Flow API; only type success succeeds, ``message`` is the request id."""
         body = self._body(message.payload)
         url = self.settings.get("base_url", BASE_URL).rstrip("/") + "/api/v5/flow/"
         headers = {"authkey": self.provider.password, "accept": "application/json"}

@@ -27,6 +27,8 @@ TELNYX_FAX_FINAL = {"fax.delivered": DELIVERED, "fax.failed": UNDELIVERED}
 
 @dataclass(frozen=True)
 class Receipt:
+    """A delivery report in the common vocabulary: ``state`` and a human-readable ``detail``."""
+
     state: str  # delivered, undelivered or pending
     detail: str
 

@@ -39,6 +39,7 @@ class TwilioSmsGateway(Gateway):
     type = "twilio"
 
     def send(self, message: Message) -> Outcome:
+        """POST a Message resource; 4xx is permanent except 408/425/429 and Twilio error 20429."""
         account = quote(self.provider.username, safe="")
         base = self.settings.get("base_url", BASE_URL).rstrip("/")
         url = f"{base}/2010-04-01/Accounts/{account}/Messages.json"

@@ -62,6 +62,7 @@ class SimulatorVoiceGateway(Gateway):
         return random.uniform(low, max(low, high))
 
     def send(self, message: Message) -> Outcome:
+        """Ring A (then its extended numbers), then B, and sleep the call; a failed leg is final."""
         payload = message.payload
         cdr = {"call_uuid": str(uuid.uuid4()), "started_at": _now(), "legs": []}
         caller_id = payload.get("caller_id_number") or ""

@@ -128,6 +128,7 @@ class StatusCallbacks:
         return cls(attempt_id, url) if url else None
 
     def call(self, sid: str) -> dict | None:
+        """The call ``sid`` as its callbacks recorded it; None until the first one arrives."""
         recorded = attempt_call_statuses(attempt_id=self.attempt_id).get(sid)
         return _call_of(recorded) if recorded else None
 
@@ -172,6 +173,9 @@ class TwilioVoiceGateway(Gateway):
         return data if isinstance(data, dict) else {}
 
     def send(self, message: Message) -> Outcome:
+        """Run the two-leg call to its end (it blocks that long); without ``a_number`` the
+        payload is a voice message for ``twilio_message_send``.
+        """
         if "a_number" not in message.payload:  # voicemessage / voicetts: call one number
             return twilio_message_send(self, message)
         payload = message.payload

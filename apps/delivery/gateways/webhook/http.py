@@ -49,6 +49,9 @@ class WebhookGateway(Gateway):
     type = "webhook"
 
     def send(self, message: Message) -> Outcome:
+        """Make the request (an answer over 1 MiB is permanent); a failed callback is only noted
+        in the outcome's ``callback_error``, the job still succeeds.
+        """
         payload = message.payload
         url, kwargs = self._request(payload)
         method = kwargs.pop("method")

@@ -65,6 +65,7 @@ class WhatsAppCloudGateway(Gateway):
     type = "whatsapp_cloud"
 
     def send(self, message: Message) -> Outcome:
+        """POST the message; a 2xx whose answer cannot be read is still a success."""
         body = whatsapp_body(message.payload)
         response = self.http(
             "POST",
@@ -87,6 +88,7 @@ class WhatsAppCloudGateway(Gateway):
         )
 
     def url(self) -> str:
+        """The messages URL of the provider's number; no ``phone_number_id`` is permanent."""
         number = self.settings.get("phone_number_id") or getattr(self.provider, "username", "")
         if not number:
             raise DeliveryError(

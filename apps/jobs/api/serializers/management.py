@@ -77,6 +77,8 @@ class JobInfoSerializer(serializers.ModelSerializer):
 
 
 class JobInfoResponseSerializer(serializers.Serializer):
+    """Answer of jobInfo: ``code`` 200 and the job."""
+
     code = serializers.IntegerField(default=200)
     job = JobInfoSerializer()
 
@@ -109,6 +111,8 @@ class CodeSerializer(serializers.Serializer):
 
 
 class RetryItemSerializer(serializers.Serializer):
+    """One job to retry, by its id."""
+
     job_id = serializers.CharField(max_length=64)
 
 

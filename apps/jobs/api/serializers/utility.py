@@ -72,6 +72,8 @@ class ConsentSerializer(serializers.Serializer):
 
 
 class ConsentResponseSerializer(serializers.Serializer):
+    """Answer of update_consent: the key and its consent state now."""
+
     code = serializers.IntegerField(default=200)
     cache_key = serializers.CharField()
     state = serializers.ChoiceField(choices=WhatsAppConsent.State.choices)
