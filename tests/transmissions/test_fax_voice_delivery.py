@@ -11,12 +11,12 @@ from werkzeug import Response
 
 from apps.accounts.models import Account
 from apps.contacts.models import Contact
-from apps.content.models import Document
+from apps.content.models import Document, Recording
 from apps.delivery.models import Attempt, Job
 from apps.delivery.services.receipts import receipt_url
 from apps.providers.models import Provider
 from apps.transmissions.models import Transmission
-from tests.content.builders import pdf_bytes
+from tests.content.builders import pdf_bytes, wav_bytes
 from tests.delivery.conftest import run_engine
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +143,33 @@ def test_a_voicetts_transmission_is_a_twilio_call_that_speaks_the_text(
     assert create.form["Twiml"] == "<Response><Say>Your appointment is at 5</Say></Response>"
     assert tx.status == "completed" and tx.job.result["provider_message_id"] == "CA5"
     assert tx.job.result["response"]["duration"] == 9
+
+
+@pytest.mark.parametrize(
+    ("program", "body"), [("voicetts", {"text": "Your parcel is here"}), ("voicemessage", None)]
+)
+def test_voice_messages_are_delivered_by_the_default_setups_simulator(
+    admin_api, tenant, people, program, body, django_capture_on_commit_callbacks
+):
+    """``client_bootstrap --sandbox`` (``make run``) sends voice to the telephony simulator."""
+    Provider.objects.create(client=tenant, name="Simulator", type="simulator", service_flag=1,
+                            settings={"min_seconds": 0, "max_seconds": 0})  # fmt: skip
+    if body is None:
+        recording = Recording(client=tenant, name="greeting")
+        recording.file.save("greeting.wav", ContentFile(wav_bytes()))
+        body = {"recording_id": recording.id}
+    tx = _send(admin_api, program, body, people, django_capture_on_commit_callbacks)
+    attempt = Attempt.objects.get(job=tx.job)
+    assert tx.status == "completed", attempt.error
+    assert attempt.response["legs"][0]["number"] == CONTACT
+    assert attempt.response["hangup_cause"] == "NORMAL_CLEARING"
+
+
+def test_an_unanswered_voice_message_fails_with_the_calls_outcome(
+    admin_api, tenant, people, django_capture_on_commit_callbacks
+):
+    Provider.objects.create(client=tenant, name="Simulator", type="simulator", service_flag=1,
+                            settings={"patterns": {"busy": "*567"}})  # fmt: skip
+    tx = _send(admin_api, "voicetts", {"text": "Hi"}, people, django_capture_on_commit_callbacks)
+    assert tx.status == "failed"
+    assert (tx.job.status, tx.job.reason) == ("failed", "busy")

@@ -9,6 +9,12 @@ Payload: ``a_number``, ``b_number``, ``extended_a_numbers``, ``caller_id_name``,
 ``caller_id_number``. A is rung first, then each extended A number until one answers; then B.
 A failing → ``DeliveryError(permanent=True, reason="a_<outcome>")``; B → ``"b_<outcome>"``.
 The response (also on errors) holds the call's ``legs`` and its cdr fields.
+
+A payload without ``a_number`` is a voice message (the Comms face's ``voicemessage`` and
+``voicetts`` programs: ``to``, ``from``, a recording or a ``text``): one leg to ``to``;
+answered → the message plays for the call's length and the job succeeds; otherwise a
+permanent ``DeliveryError`` with reason ``busy``, ``no_answer`` or ``failed``, as Twilio's
+voice messages report them.
 """
 
 import fnmatch
@@ -64,6 +70,8 @@ class SimulatorVoiceGateway(Gateway):
     def send(self, message: Message) -> Outcome:
         """Ring A (then its extended numbers), then B, and sleep the call; a failed leg is final."""
         payload = message.payload
+        if "a_number" not in payload:
+            return self._voice_message(payload)
         cdr = {"call_uuid": str(uuid.uuid4()), "started_at": _now(), "legs": []}
         caller_id = payload.get("caller_id_number") or ""
         a_numbers = [payload["a_number"], *(payload.get("extended_a_numbers") or [])]
@@ -90,6 +98,22 @@ class SimulatorVoiceGateway(Gateway):
             response=cdr,
             delivered=True,
         )
+
+    def _voice_message(self, payload: dict) -> Outcome:
+        """One call to ``to`` that plays the message: delivered when it is answered."""
+        cdr = {"call_uuid": str(uuid.uuid4()), "started_at": _now(), "legs": []}
+        leg = self._ring("A", str(payload.get("to") or ""), str(payload.get("from") or ""))
+        cdr["legs"].append(leg)
+        if leg["status"] != "answered":
+            self._end(cdr, leg["hangup_cause"], 0)
+            raise DeliveryError(f"call {leg['status']}", permanent=True, reason=leg["status"],
+                                response=cdr)  # fmt: skip
+        length = self._call_length()
+        cdr["answered_at"] = leg["answered_at"]
+        time.sleep(length)
+        self._end(cdr, "NORMAL_CLEARING", length)
+        return Outcome(provider_message_id=cdr["call_uuid"], request={"to": leg["number"]},
+                       response=cdr, delivered=True)  # fmt: skip
 
     def _end(self, cdr: dict, cause: str, duration: float) -> None:
         cdr.update(ended_at=_now(), hangup_cause=cause, duration=round(duration, 3))
