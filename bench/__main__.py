@@ -1,4 +1,4 @@
-"""``python -m bench [--only execution,schedule,priority,enqueue,callbacks] [--quick]``."""
+"""``python -m bench [--only <names>] [--quick]``: names from bench.runner.BENCHMARKS."""
 
 from bench.runner import main
 

@@ -16,13 +16,13 @@ from bench import env, procs, report
 from bench.measure import CORES, Contention, quiet_wait
 from bench.sizes import FULL, QUICK
 
-BENCHMARKS = ("execution", "schedule", "priority", "enqueue", "callbacks")
+BENCHMARKS = ("execution", "schedule", "priority", "enqueue", "callbacks", "ratelimit")
 # Before each benchmark, wait up to QUIET_MAX_WAIT s for other processes to use < QUIET_CORES.
 QUIET_CORES = 0.3
 QUIET_MAX_WAIT = float(os.environ.get("BENCH_QUIET_WAIT", "30"))
 QUIET_WINDOW = 3.0
 # need a job to run to success
-ENGINE_BENCHMARKS = {"execution", "schedule", "priority", "callbacks"}
+ENGINE_BENCHMARKS = {"execution", "schedule", "priority", "callbacks", "ratelimit"}
 
 
 def parse(argv) -> argparse.Namespace:

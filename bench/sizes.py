@@ -26,6 +26,8 @@ class Sizes:
     callbacks_tasks_low: int = 2_000  # at limit 5: 2,000 × 1.75 s / 5 ≈ 12 min of calls
     callbacks_interval_tasks: int = 60  # at limit 5 with a non-zero interval
     callbacks_interval: float = 1.0  # seconds between two starts
+    ratelimit_rate: float = 100.0  # the provider's max_per_second
+    ratelimit_jobs: int = 3_000  # ≈ 30 s at that rate
 
 
 FULL = Sizes()
@@ -44,4 +46,6 @@ QUICK = Sizes(
     callbacks_tasks_high=1_000,
     callbacks_tasks_low=50,
     callbacks_interval_tasks=15,
+    ratelimit_rate=50.0,
+    ratelimit_jobs=500,
 )

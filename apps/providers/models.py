@@ -55,9 +55,11 @@ class ProviderRate(models.Model):
     """The token bucket of a provider that has a ``max_per_second``, shared by every worker.
 
     ``tokens`` were left at ``refilled_at``; the bucket refills at ``max_per_second`` up to
-    one second's worth. ``version`` makes each take a compare-and-set, so workers on
-    different machines (or SQLite processes, which have no row locks) never both spend the
-    same token. A row belongs to its provider's client.
+    one second's worth. ``queued_until``: when the last send that was told to wait will find
+    its token, so the next ones queue behind it instead of all coming back at once.
+    ``version`` makes each take a compare-and-set, so workers on different machines (or
+    SQLite processes, which have no row locks) never both spend the same token. A row
+    belongs to its provider's client.
     """
 
     provider = models.OneToOneField(
@@ -65,6 +67,7 @@ class ProviderRate(models.Model):
     )
     tokens = models.FloatField()
     refilled_at = models.DateTimeField()
+    queued_until = models.DateTimeField(null=True, blank=True)
     version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ sends, and SQLite (which has no row locks) is as safe as PostgreSQL.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.utils import timezone
 
@@ -57,9 +58,14 @@ def provider_sends_take(*, provider: Provider, wanted: int, high: bool = False) 
         bucket, now = _bucket_of(provider), timezone.now()
         level = _level(bucket, rate, now)
         granted = max(0, min(wanted, int(level - floor)))
-        if _bucket_set(bucket, tokens=level - granted, now=now):
-            return RateGrant(granted, _waits(level - granted, floor, rate, wanted - granted))
-    return RateGrant(0, _waits(floor, floor, rate, wanted))
+        queue = None if high else bucket.queued_until  # high priority does not queue
+        waits = _waits(level - granted, floor, rate, wanted - granted, now=now, queue=queue)
+        queued_until = bucket.queued_until
+        if waits and not high:  # the next sends told to wait queue behind these
+            queued_until = now + timedelta(seconds=waits[-1])
+        if _bucket_set(bucket, tokens=level - granted, now=now, queued_until=queued_until):
+            return RateGrant(granted, waits)
+    return RateGrant(0, _waits(floor, floor, rate, wanted, now=timezone.now(), queue=None))
 
 
 def _bucket_of(provider: Provider) -> ProviderRate:
@@ -74,15 +80,23 @@ def _level(bucket: ProviderRate, rate: float, now) -> float:
     return min(bucket_capacity(rate), bucket.tokens + elapsed * rate)
 
 
-def _bucket_set(bucket: ProviderRate, *, tokens: float, now) -> bool:
+def _bucket_set(bucket: ProviderRate, *, tokens: float, now, queued_until) -> bool:
     """Write the new level unless another worker wrote first (then read it again)."""
     return bool(
         ProviderRate.objects.filter(pk=bucket.pk, version=bucket.version).update(
-            tokens=tokens, refilled_at=now, version=bucket.version + 1
+            tokens=tokens, refilled_at=now, queued_until=queued_until, version=bucket.version + 1
         )
     )
 
 
-def _waits(level: float, floor: float, rate: float, count: int) -> list[float]:
-    """Seconds until the n-th of ``count`` held sends finds its token, from ``level`` now."""
-    return [max(_MIN_WAIT_SECONDS, (floor + 1 + n - level) / rate) for n in range(count)]
+def _waits(level: float, floor: float, rate: float, count: int, *, now, queue) -> list[float]:
+    """Seconds until each of ``count`` held sends finds its token: the bucket refills from
+    ``level``, and sends already told to wait (until ``queue``) go first, one token each.
+
+    Without the queue every batch held at once would be told the same short waits, all come
+    back together, and be held again: a backlog would cycle through the engine many times.
+    """
+    first = (floor + 1 - level) / rate
+    if queue is not None:
+        first = max(first, (queue - now).total_seconds() + 1 / rate)
+    return [max(_MIN_WAIT_SECONDS, first + n / rate) for n in range(count)]

@@ -297,6 +297,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
         "processed_folder": str(VAR_DIR / "broker-processed"),
         "control_folder": str(VAR_DIR / "broker-control"),
         "store_processed": False,
+        # kombu polls a folder; its default (1 s) between a finished task and the next
+        # message would leave the dispatcher's worker idle half the time, behind beat.
+        "polling_interval": float(os.environ.get("FUSION_BROKER_POLL_SECONDS", "0.1")),
     }
 )
 CELERY_BEAT_SCHEDULER = "apps.core.beat:HeartbeatDatabaseScheduler"
@@ -348,8 +351,12 @@ CELERY_BEAT_SCHEDULE = {
 # --- The engine (apps.delivery) ---------------------------------------------------
 FUSION_DISPATCH_BATCH = env_int("FUSION_DISPATCH_BATCH", 500)  # rows per claim
 # Seconds each dispatcher run keeps claiming (and waiting for the next due job): just under
-# beat's one-second tick, so due jobs fire within milliseconds, not at the next tick.
-FUSION_DISPATCH_BUDGET = float(os.environ.get("FUSION_DISPATCH_BUDGET", "0.95"))
+# beat's one-second tick, so due jobs fire within milliseconds, not at the next tick. Less on
+# the folder broker, whose polls cost the system worker time between messages, so that it
+# keeps up with beat's other once-a-second task (callbacks-pump).
+FUSION_DISPATCH_BUDGET = float(
+    os.environ.get("FUSION_DISPATCH_BUDGET", "0.95" if REDIS_URL else "0.8")
+)
 FUSION_DISPATCH_MAX_QUEUED = env_int("FUSION_DISPATCH_MAX_QUEUED", 2000)  # per priority
 # Jobs per Celery message, by priority (high runs alone so it never waits behind others).
 FUSION_EXECUTE_BATCH = {

@@ -44,6 +44,21 @@ def test_a_full_bucket_holds_one_seconds_worth_and_says_when_the_rest_may_go():
 
 
 @pytest.mark.django_db
+def test_sends_told_to_wait_queue_behind_those_told_before_them():
+    provider = _provider(10)
+    assert provider_sends_take(provider=provider, wanted=10).granted == 10
+    first = provider_sends_take(provider=provider, wanted=5)
+    second = provider_sends_take(provider=provider, wanted=5)
+    assert first.granted == second.granted == 0
+    assert first.waits == pytest.approx([0.1, 0.2, 0.3, 0.4, 0.5], abs=0.05)
+    assert second.waits == pytest.approx([0.6, 0.7, 0.8, 0.9, 1.0], abs=0.05)
+    otp = provider_sends_take(provider=provider, wanted=3, high=True)  # not behind the queue
+    assert otp.granted == 2 and otp.waits == pytest.approx([0.1], abs=0.05)
+    after = provider_sends_take(provider=provider, wanted=1)  # the queue is still there
+    assert after.waits == pytest.approx([1.1], abs=0.05)
+
+
+@pytest.mark.django_db
 def test_the_bucket_refills_at_the_providers_rate():
     provider = _provider(10)
     assert provider_sends_take(provider=provider, wanted=10).granted == 10
