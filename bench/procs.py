@@ -116,13 +116,13 @@ def worker_start(concurrency: int = WORKER_CONCURRENCY) -> Proc:
 
 
 def urgent_start() -> Proc:
-    """The Procfile's ``urgent``: the ``high`` queue only, one process."""
-    return _celery("urgent", "-Q", "high", "--concurrency", "1", "-n", URGENT_NAME)
+    """The Procfile's ``urgent``: the ``high`` queue only, one process (solo pool)."""
+    return _celery("urgent", "-Q", "high", "-P", "solo", "-n", URGENT_NAME)
 
 
 def dispatcher_start() -> Proc:
-    """The Procfile's ``dispatcher``: the ``system`` queue, one process."""
-    return _celery("dispatcher", "-Q", "system", "--concurrency", "1", "-n", DISPATCHER_NAME)
+    """The Procfile's ``dispatcher``: the ``system`` queue, one process (solo pool)."""
+    return _celery("dispatcher", "-Q", "system", "-P", "solo", "-n", DISPATCHER_NAME)
 
 
 def ticker_start() -> Proc:
