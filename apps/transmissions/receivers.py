@@ -24,8 +24,9 @@ def transmission_try_started(sender, job: Job, **kwargs) -> None:
     """Each engine attempt is a try: processing, try_done + 1, last_run now."""
     rows = _of(job)
     if rows is not None:
+        now = timezone.now()  # update() skips auto_now: updated_at is set here
         rows.update(status=Transmission.Status.PROCESSING, try_done=F("try_done") + 1,
-                    last_run=timezone.now())  # fmt: skip
+                    last_run=now, updated_at=now)  # fmt: skip
 
 
 @receiver(job_finished, dispatch_uid="transmissions.finished")
@@ -33,4 +34,5 @@ def transmission_finished(sender, job: Job, **kwargs) -> None:
     """The job's final state is the transmission's: completed, failed (with why) or pending."""
     rows = _of(job)
     if rows is not None:
-        rows.update(status=_FINAL[job.status], response=job.last_error[:2000])
+        rows.update(status=_FINAL[job.status], response=job.last_error[:2000],
+                    updated_at=timezone.now())  # fmt: skip

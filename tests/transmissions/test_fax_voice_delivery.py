@@ -161,6 +161,7 @@ def test_voice_messages_are_delivered_by_the_default_setups_simulator(
     tx = _send(admin_api, program, body, people, django_capture_on_commit_callbacks)
     attempt = Attempt.objects.get(job=tx.job)
     assert tx.status == "completed", attempt.error
+    assert tx.updated_at >= tx.last_run > tx.created_at  # status changes touch updated_at
     assert attempt.response["legs"][0]["number"] == CONTACT
     assert attempt.response["hangup_cause"] == "NORMAL_CLEARING"
 

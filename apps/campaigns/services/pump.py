@@ -86,7 +86,9 @@ def _jobs_give(campaign: Campaign, now: datetime) -> int:
     rows = Transmission.objects.filter(id__in=ids).select_related("program", "contact", "account")
     specs, sendable, failed = _specs(campaign, list(rows.order_by("id")), first, interval)
     for reason, ids in failed.items():  # never left pending: failed, with the reason
-        Transmission.objects.filter(pk__in=ids).update(status=TxStatus.FAILED, response=reason)
+        Transmission.objects.filter(pk__in=ids).update(
+            status=TxStatus.FAILED, response=reason, updated_at=timezone.now()
+        )
     if specs:
         jobs = jobs_create(client_id=campaign.client_id, specs=specs)
         for tx, job in zip(sendable, jobs, strict=True):
@@ -106,7 +108,9 @@ def campaign_jobs_cancel(*, campaign: Campaign) -> int:
                  if job_cancel(job=job)]  # fmt: skip
     # The transmissions receiver does this too once the cancel commits; doing it now lets a
     # pump in this same transaction re-pace them (a retrying job's transmission is processing).
-    Transmission.objects.filter(job_id__in=cancelled).update(status=TxStatus.PENDING)
+    Transmission.objects.filter(job_id__in=cancelled).update(
+        status=TxStatus.PENDING, updated_at=timezone.now()
+    )
     return len(cancelled)
 
 
