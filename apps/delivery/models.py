@@ -120,10 +120,12 @@ class Job(models.Model):
                 condition=Q(idempotency_key__isnull=False),
                 name="delivery_job_idempotency_unique",
             ),
-            # At most one open window per key: the second request consolidates into it.
+            # At most one open window per key: the second request consolidates into it. Open:
+            # scheduled and never dispatched (a job its provider's rate limit sent back to
+            # the schedule has been dispatched, so it closed its window).
             models.UniqueConstraint(
                 fields=["client", "window_key"],
-                condition=Q(window_key__isnull=False, status="scheduled"),
+                condition=Q(window_key__isnull=False, status="scheduled", started_at__isnull=True),
                 name="delivery_job_open_window_unique",
             ),
         ]

@@ -1,6 +1,7 @@
 """Property test of the schedule: whatever the interleaving of schedule, cancel, reschedule,
-window requests, clock steps and two dispatchers, no job is dispatched twice, early, or after
-it was cancelled, and a window never has two open jobs.
+window requests, clock steps, two dispatchers and a provider rate limit switched on and off,
+no job is dispatched early or after it was cancelled, none is sent twice, a job is queued again
+only after its provider's limit held it back, and a window never has two open jobs.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -33,7 +34,9 @@ class ScheduleMachine(RuleBasedStateMachine):
     def setup(self):
         ScheduleMachine.clock = START
         self.client = ClientFactory()
-        Provider.objects.create(client=self.client, name="sb", type="sandbox", service_flag=4)
+        self.provider = Provider.objects.create(
+            client=self.client, name="sb", type="sandbox", service_flag=4
+        )
         self.cancelled_at: dict[int, datetime] = {}
 
     def _jobs(self):
@@ -69,6 +72,11 @@ class ScheduleMachine(RuleBasedStateMachine):
             with TestCase.captureOnCommitCallbacks(execute=False):
                 job_reschedule(job=job, run_at=self.clock + timedelta(seconds=delay))
 
+    @rule(rate=st.sampled_from([None, 0.05, 0.5]))
+    def limit(self, rate):
+        """The provider's max_per_second: none, one send every 20 s, or every 2 s."""
+        Provider.objects.filter(pk=self.provider.pk).update(max_per_second=rate)
+
     @rule(seconds=st.integers(0, 45))
     def tick(self, seconds):
         ScheduleMachine.clock += timedelta(seconds=seconds)
@@ -93,9 +101,11 @@ class ScheduleMachine(RuleBasedStateMachine):
         if not hasattr(self, "client"):
             return
         events = Event.objects.filter(job__client=self.client)
-        for job_id in self._jobs().values_list("id", flat=True):
-            assert events.filter(job_id=job_id, kind="queued").count() <= 1
-            assert events.filter(job_id=job_id, kind="started").count() <= 1
+        for job in self._jobs():
+            held = events.filter(job=job, kind="throttled").count()
+            assert events.filter(job=job, kind="queued").count() <= 1 + held
+            assert events.filter(job=job, kind="started").count() <= 1
+            assert OutboxMessage.objects.filter(job_uuid=job.uuid).count() <= 1
         for job_id in self.cancelled_at:
             uuid = Job.objects.get(pk=job_id).uuid
             assert not OutboxMessage.objects.filter(job_uuid=uuid).exists()
@@ -106,7 +116,8 @@ class ScheduleMachine(RuleBasedStateMachine):
         if not hasattr(self, "client"):
             return
         for key in ("w1", "w2"):
-            assert self._jobs().filter(window_key=key, status="scheduled").count() <= 1
+            window = self._jobs().filter(window_key=key, status="scheduled")
+            assert window.filter(started_at__isnull=True).count() <= 1  # open: never dispatched
 
 
 @pytest.fixture
@@ -116,7 +127,7 @@ def fake_clock(monkeypatch):
 
 def test_schedule_state_machine(fake_clock):
     ScheduleMachine.TestCase.settings = settings(
-        max_examples=25,
+        max_examples=40,
         stateful_step_count=25,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

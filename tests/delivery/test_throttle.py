@@ -1,5 +1,7 @@
 """Provider rate limits in the engine: tries over the limit go back to the schedule, unspent."""
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Max, Min
 from django.utils import timezone
@@ -101,3 +103,24 @@ def test_a_real_worker_keeps_the_providers_rate_and_delivers_everything_once():
     for i, start in enumerate(sent):  # any one second: the full bucket plus one second's refill
         within = [t for t in sent[i:] if (t - start).total_seconds() < 1.0]
         assert len(within) <= 10
+
+
+@pytest.mark.django_db
+def test_a_held_window_job_does_not_reopen_its_window(django_capture_on_commit_callbacks):
+    """Once dispatched, a window's job is closed to new requests — also while it waits for its
+    provider's rate: the next request opens a new window, and both are sent."""
+    client = ClientFactory()
+    _limited(client, 1)
+    window = {"window_key": "w", "channel": "sms"}
+    first = JobSpec(payload={"to": "+919876500001", "text": "first"}, **window)
+    filler, windowed = _queued(client, [*_specs(1), first], django_capture_on_commit_callbacks)
+    assert jobs_execute(job_ids=[filler.id]) == {filler.id: "succeeded"}  # the only token
+    later = timezone.now() + timedelta(minutes=5)
+    second = JobSpec(payload={"to": "+919876500002", "text": "second"}, run_at=later, **window)
+    [opened] = jobs_create(client_id=client.id, specs=[second])
+    assert opened.pk != windowed.pk  # the first window's job was dispatched: a new window
+    assert jobs_execute(job_ids=[windowed.id]) == {windowed.id: "scheduled"}  # held
+    third = JobSpec(payload={"to": "+919876500003", "text": "third"}, run_at=later, **window)
+    [joined] = jobs_create(client_id=client.id, specs=[third])
+    assert joined.pk == opened.pk  # requests consolidate into the open window, not the held job
+    assert Job.objects.get(pk=opened.pk).window_hits == 1

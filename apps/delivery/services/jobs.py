@@ -86,6 +86,7 @@ def _job_window_join(client_id: int, spec: JobSpec, now: datetime) -> Job:
         job = (
             Job.objects.select_for_update()
             .filter(client_id=client_id, window_key=spec.window_key, status=Job.Status.SCHEDULED)
+            .filter(started_at__isnull=True)  # dispatched once (then held by a rate): closed
             .filter(channel=spec.channel)  # never consolidate one channel's data into another
             .first()
         )
