@@ -1,18 +1,19 @@
 """Back-office pages of video cases, with their members inline."""
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
-from apps.accounts.admin import TenantAdminMixin
-from apps.accounts.tenancy import queryset_for_user
+from apps.accounts.admin import TenantAdminMixin, TenantInlineMixin
 from apps.cases import services
 from apps.cases.links import join_url_of
 from apps.cases.models import Case, CaseMember
 from apps.cases.numbering import task_num_allocate
 
 
-class CaseMemberInline(admin.TabularInline):
+class CaseMemberInline(TenantInlineMixin, admin.TabularInline):
+    """A case's moderators (chosen among the staff member's client's users) and customers,
+    each with the join link to hand out."""
+
     model = CaseMember
     extra = 0
     fields = ["role", "user", "title", "name", "id_num", "phone", "email", "join_link"]
@@ -24,12 +25,6 @@ class CaseMemberInline(admin.TabularInline):
             return "(after saving)"
         url = join_url_of(member)
         return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        """Moderators are chosen among the users the staff member may see."""
-        if db_field.name == "user":
-            kwargs["queryset"] = queryset_for_user(get_user_model().objects.all(), request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Case)
@@ -46,6 +41,7 @@ class CaseAdmin(TenantAdminMixin, admin.ModelAdmin):
     date_hierarchy = "task_time"
     readonly_fields = ["task_num", "status_changed_at", "created_by", "created_at", "updated_at"]
     list_select_related = ["client"]
+    show_full_result_count = False
 
     def save_model(self, request, obj: Case, form, change) -> None:
         """A case created here gets the next task number and its creator. On an open case, a

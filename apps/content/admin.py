@@ -61,6 +61,9 @@ class DownloadAdminMixin(TenantAdminMixin):
 
 @admin.register(Text)
 class TextAdmin(TenantAdminMixin, admin.ModelAdmin):
+    """SMS texts with their length and segment count (computed on save)."""
+
+    list_select_related = ["client"]
     list_display = ["name", "client", "type", "encoding", "length", "segments", "created_at"]
     list_filter = ["client", "type", "encoding"]
     search_fields = ["name", "description", "data"]
@@ -69,6 +72,9 @@ class TextAdmin(TenantAdminMixin, admin.ModelAdmin):
 
 @admin.register(Template)
 class TemplateAdmin(DownloadAdminMixin, admin.ModelAdmin):
+    """Email templates with download links to their attachments."""
+
+    list_select_related = ["client"]
     list_display = ["name", "client", "subject", "type", "attachment_links", "created_at"]
     list_filter = ["client", "type"]
     search_fields = ["name", "description", "subject"]
@@ -88,6 +94,9 @@ class TemplateAdmin(DownloadAdminMixin, admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(DownloadAdminMixin, admin.ModelAdmin):
+    """Fax documents: the joined PDF and the uploaded files, each a download link."""
+
+    list_select_related = ["client"]
     list_display = ["name", "client", "pages", "size", "quality", "file_link", "created_at"]
     list_filter = ["client", "quality"]
     search_fields = ["name", "description"]
@@ -116,6 +125,9 @@ class DocumentAdmin(DownloadAdminMixin, admin.ModelAdmin):
 
 @admin.register(Recording)
 class RecordingAdmin(DownloadAdminMixin, admin.ModelAdmin):
+    """Voice recordings (WAV) with a download link."""
+
+    list_select_related = ["client"]
     list_display = ["name", "client", "length", "sample", "channel", "file_link", "created_at"]
     list_filter = ["client", "sample", "channel"]
     search_fields = ["name", "description"]
