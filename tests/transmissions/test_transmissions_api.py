@@ -199,3 +199,34 @@ def test_delete_cancels_what_has_not_run(admin_api, sms_setup):
     assert admin_api.delete(f"/api/transmissions/{tx_id}").status_code == 200
     assert Job.objects.get(pk=job_id).status == "cancelled"
     assert not Transmission.objects.filter(pk=tx_id).exists()
+
+
+def test_a_send_held_by_the_providers_rate_keeps_its_spool(
+    admin_api, sms_setup, django_capture_on_commit_callbacks
+):
+    """The spool answered by send is the try that finally goes out, and it is the only one."""
+    from apps.delivery.models import Attempt
+    from apps.providers.models import ProviderRate
+    from apps.providers.rate import provider_sends_take
+
+    sandbox = sms_setup["sandbox"]
+    Provider.objects.filter(pk=sandbox.pk).update(max_per_second=0.5)
+    sandbox.refresh_from_db()
+    assert provider_sends_take(provider=sandbox, wanted=1).granted == 1  # the bucket is empty
+    tx_id = _transmission(admin_api, _program(admin_api, sms_setup["text"]), sms_setup["contact"])
+    spool_id = admin_api.post(f"/api/transmissions/{tx_id}/send").json()["spool_id"]
+    run_engine(django_capture_on_commit_callbacks)
+    job = Transmission.objects.get(pk=tx_id).job
+    assert (job.status, job.attempts_made) == ("scheduled", 0)  # held, its try handed back
+    assert Transmission.objects.get(pk=tx_id).try_done == 0
+    assert admin_api.get(f"/api/transmissions/{tx_id}/status").json()["status"] == "processing"
+    ProviderRate.objects.filter(pk=sandbox.pk).update(
+        refilled_at=timezone.now() - timedelta(seconds=10)
+    )
+    Job.objects.filter(pk=job.pk).update(run_at=timezone.now())
+    run_engine(django_capture_on_commit_callbacks)
+    assert admin_api.get(f"/api/transmissions/{tx_id}/status").json()["status"] == "completed"
+    assert Transmission.objects.get(pk=tx_id).try_done == 1  # the held try did not count
+    assert list(Attempt.objects.filter(job=job).values_list("pk", "outcome")) == [
+        (spool_id, "succeeded")
+    ]

@@ -67,6 +67,7 @@ def jobs_execute(*, job_ids: list[int]) -> dict[int, str | None]:
     runs = [_run_prepare(job, providers) for job in jobs_lease_take(job_ids=job_ids, token=token)]
     runs, deferred = runs_throttle(runs=runs, token=token)  # over a provider's rate: wait
     statuses.update(dict.fromkeys(deferred, Job.Status.SCHEDULED))
+    _runs_pre_send(runs)
     _attempts_open(runs)
     recorded = sent = 0
     flush_at = time.monotonic() + settings.FUSION_EXECUTE_FLUSH_SECONDS
@@ -82,10 +83,9 @@ def jobs_execute(*, job_ids: list[int]) -> dict[int, str | None]:
 
 
 def _run_prepare(job: Job, providers: dict[int, list]) -> JobRun:
-    """The faces' pre-send checks, then the provider and gateway of this try."""
+    """The provider and gateway of this try."""
     run = JobRun(job=job)
     try:
-        job_pre_send.send(sender=Job, job=job)
         run.provider = _provider_for(job, providers)
         kind = run.provider.type if run.provider else "webhook"
         run.gateway_cls = gateway_class(job.channel, kind)
@@ -95,10 +95,23 @@ def _run_prepare(job: Job, providers: dict[int, list]) -> JobRun:
             )
     except DeliveryError as error:
         run.error = error
-    except Exception as exc:  # a face's receiver failing must not take the batch down with it
-        logger.exception("job %s: unexpected error before sending", job.uuid)
+    except Exception as exc:  # a bad provider row must not take the batch down with it
+        logger.exception("job %s: unexpected error choosing its route", job.uuid)
         run.error = _internal_error(exc)
     return run
+
+
+def _runs_pre_send(runs: list[JobRun]) -> None:
+    """The faces' checks and bookkeeping of a try that is really going out (after the rate
+    limits, so a held try counts nowhere); their refusal wins over a routing error."""
+    for run in runs:
+        try:
+            job_pre_send.send(sender=Job, job=run.job)
+        except DeliveryError as error:
+            run.error = error
+        except Exception as exc:  # a face's receiver failing must not take the batch down
+            logger.exception("job %s: unexpected error before sending", run.job.uuid)
+            run.error = _internal_error(exc)
 
 
 def _internal_error(exc: Exception) -> DeliveryError:
