@@ -1,9 +1,12 @@
 """Heartbeats of workers and beat, kept in the shared cache for /health/ to read."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
 
 _KEY = "fusion:heartbeat:{kind}"
 
@@ -20,8 +23,14 @@ def heartbeat_record(*, kind: str, name: str) -> None:
 
 
 def heartbeat_state(*, kind: str) -> dict:
-    """``{"status": ok|stale|missing, "last_seen_seconds_ago": n, "instances": [...]}``."""
-    beats = cache.get(_KEY.format(kind=kind)) or {}
+    """``{"status": ok|stale|missing|unknown, "last_seen_seconds_ago": n, "instances": [...]}``;
+    ``unknown`` when the cache that holds the heartbeats cannot be read (Redis down)."""
+    try:
+        beats = cache.get(_KEY.format(kind=kind)) or {}
+    except Exception as exc:  # the cache backend's own errors: /health/ must still answer
+        logger.warning("health: %s heartbeats unreadable: %s", kind, exc)
+        return {"status": "unknown", "last_seen_seconds_ago": None, "instances": [],
+                "error": str(exc)[:200]}  # fmt: skip
     if not beats:
         return {"status": "missing", "last_seen_seconds_ago": None, "instances": []}
     now = time.time()

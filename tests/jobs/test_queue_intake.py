@@ -413,3 +413,20 @@ def test_concurrent_requests_with_one_key_create_one_set_of_jobs(tenant):
     assert [a.status_code for a in answers] == [200] * 4
     assert len({tuple(a.json()["job_ids"]) for a in answers}) == 1
     assert Job.objects.count() == 2 and IdempotentRequest.objects.count() == 1
+
+
+def test_jobs_stored_while_redis_is_down_answer_200_not_500(
+    admin_api, settings, django_capture_on_commit_callbacks
+):
+    """The dispatcher's kick after the commit cannot reach Redis: the jobs exist, so the
+    answer says so (a 500 would make a client send them again); the next tick claims them."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    task = {"task": 1, "task_type": 1, "data": {"contact": 9876543210, "countryCode": 91,
+                                                 "message": "Your OTP is 1234"}}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_api.post("/queue/", [task], format="json")
+    assert response.status_code == 200, response.content
+    [job_id] = response.json()["job_ids"]
+    assert Job.objects.filter(uuid=job_id, status="scheduled").exists()

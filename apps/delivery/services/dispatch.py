@@ -9,6 +9,7 @@ Back-pressure: at most FUSION_DISPATCH_MAX_QUEUED jobs per priority wait in the 
 the backlog stays in the database where cancel and reschedule still reach it.
 """
 
+import logging
 import time
 
 from django.conf import settings
@@ -18,6 +19,8 @@ from django.utils import timezone
 
 from apps.delivery.models import Job, Priority
 from apps.delivery.services.events import events_record_many
+
+logger = logging.getLogger(__name__)
 
 QUEUE_OF_PRIORITY = {Priority.HIGH: "high", Priority.MODERATE: "default", Priority.LOW: "low"}
 
@@ -131,11 +134,17 @@ def dispatch_kick() -> None:
 
     At most one kick waits in the broker at a time (a cache flag the dispatcher clears when it
     starts), so a burst of requests cannot bury the sweeper's tasks under thousands of kicks.
+    It runs after a commit, so it never raises: the work is stored already, and when the
+    cache or the broker is unreachable the dispatcher's own tick claims it (an error here
+    would answer 500 for a request whose jobs exist, and a client retrying would send twice).
     """
     from apps.delivery.tasks import dispatch_due_task
 
-    if cache.add(_KICK_PENDING, 1, timeout=5):
-        dispatch_due_task.apply_async(queue="system")
+    try:
+        if cache.add(_KICK_PENDING, 1, timeout=5):
+            dispatch_due_task.apply_async(queue="system", retry=False)
+    except Exception as exc:  # cache or broker down: the next tick still finds the work
+        logger.warning("dispatcher kick not sent (%s); the next tick claims the work", exc)
 
 
 def dispatch_kick_clear() -> None:
