@@ -24,10 +24,10 @@ run: migrate
 	$(BIN)/python manage.py client_bootstrap --superuser --sandbox
 	@echo ""
 	@echo "Fusion is starting:"
-	@echo "  API      http://127.0.0.1:$${FUSION_PORT:-8000}/api/  (POST /api/authenticate) and /queue/"
-	@echo "  Admin    http://127.0.0.1:$${FUSION_PORT:-8000}/admin/"
-	@echo "  API docs http://127.0.0.1:$${FUSION_PORT:-8000}/docs/"
-	@echo "  Health   http://127.0.0.1:$${FUSION_PORT:-8000}/health/"
+	@echo "  API      http://$${FUSION_HOST:-127.0.0.1}:$${FUSION_PORT:-8000}/api/  (POST /api/authenticate) and /queue/"
+	@echo "  Admin    http://$${FUSION_HOST:-127.0.0.1}:$${FUSION_PORT:-8000}/admin/"
+	@echo "  API docs http://$${FUSION_HOST:-127.0.0.1}:$${FUSION_PORT:-8000}/docs/"
+	@echo "  Health   http://$${FUSION_HOST:-127.0.0.1}:$${FUSION_PORT:-8000}/health/"
 	@echo ""
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 
