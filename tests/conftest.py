@@ -82,6 +82,17 @@ def allow_local_http(settings):
     settings.FUSION_SSRF_ALLOWED_NETWORKS = ["127.0.0.1/32"]
 
 
+@pytest.fixture
+def redis_down(settings):
+    """Redis unreachable, as broker and as cache (nothing listens on port 1)."""
+    dead = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": dead}
+    }
+    settings.CELERY_BROKER_URL = dead
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+
 def pytest_sessionfinish(session, exitstatus):
     """Remove this run's broker folder, and its worker logs when everything passed."""
     import shutil

@@ -151,11 +151,9 @@ def test_ten_failures_per_address_then_429_for_any_username(plain_user):
 
 
 def test_logins_answer_503_not_500_while_the_failure_counters_cannot_be_read(
-    anon_api, plain_user, settings
+    anon_api, plain_user, redis_down
 ):
     """Redis (the cache) down: fail closed — no login goes unthrottled — with a clear 503."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
     response = _login(anon_api, username=plain_user.username, password=PASSWORD)
     assert response.status_code == 503
     assert (

@@ -416,13 +416,10 @@ def test_concurrent_requests_with_one_key_create_one_set_of_jobs(tenant):
 
 
 def test_jobs_stored_while_redis_is_down_answer_200_not_500(
-    admin_api, settings, django_capture_on_commit_callbacks
+    admin_api, redis_down, django_capture_on_commit_callbacks
 ):
     """The dispatcher's kick after the commit cannot reach Redis: the jobs exist, so the
     answer says so (a 500 would make a client send them again); the next tick claims them."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # fmt: skip
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     task = {"task": 1, "task_type": 1, "data": {"contact": 9876543210, "countryCode": 91,
                                                  "message": "Your OTP is 1234"}}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
