@@ -102,8 +102,9 @@ def _result(sizes, rate, sent, bound, idle, loaded, throttled, drained) -> dict:
         "status": "ok" if drained and len(sent) == sizes.ratelimit_jobs else "failed",
         "rows": rows,
         "bound": f"The limit itself: tries over it go back to the schedule and are handed out "
-        f"again when their token is due ({per_job} waits per job on average, each one "
-        f"UPDATE and one event). {len(sent):,} of {sizes.ratelimit_jobs:,} sent.",
+        f"again when their token is due ({per_job} waits per job on average; a batch's held "
+        f"tries are written with one UPDATE and one event INSERT). {len(sent):,} of "
+        f"{sizes.ratelimit_jobs:,} sent.",
         "details": {"idle": idle, "loaded": loaded, "throttled_events": throttled,
                     "sent": len(sent), "busiest_second": busiest, "steady_rate": steady},
     }  # fmt: skip

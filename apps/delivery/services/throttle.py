@@ -10,13 +10,14 @@ dispatcher hands them out again like any due job. Nothing waits in a worker or i
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
-from apps.core.bulk import rows_insert
+from apps.core.bulk import rows_insert, rows_update
 from apps.delivery.models import Event, Job, Priority
 from apps.delivery.services.finish import JobRun
 from apps.providers.rate import provider_sends_take
+
+DEFER_FIELDS = ["status", "run_at", "lease_token", "lease_expires_at", "attempts_made"]
 
 
 def runs_throttle(*, runs: list[JobRun], token) -> tuple[list[JobRun], set[int]]:
@@ -39,24 +40,28 @@ def runs_throttle(*, runs: list[JobRun], token) -> tuple[list[JobRun], set[int]]
 
 def _runs_defer(held: list[tuple[JobRun, float]], token) -> set[int]:
     """running → scheduled for each held run still under our lease, due when its token is
-    there; the try it was given is handed back (``attempts_made`` - 1)."""
+    there; the try it was given is handed back (``attempts_made`` - 1). The rows are locked
+    first (a sweeper that took one back meanwhile wins), then written with one statement
+    each for the jobs and their events, however many were held."""
     now = timezone.now()
-    events = []
     with transaction.atomic():
-        for run, wait in held:
+        ours = set(
+            Job.objects.select_for_update()
+            .filter(pk__in=[run.job.pk for run, _ in held], lease_token=token)
+            .filter(status=Job.Status.RUNNING)
+            .values_list("pk", flat=True)
+        )
+        deferred = [(run, wait) for run, wait in held if run.job.pk in ours]
+        for run, wait in deferred:
             job = run.job
-            job.run_at = now + timedelta(seconds=wait)
-            deferred = Job.objects.filter(
-                pk=job.pk, lease_token=token, status=Job.Status.RUNNING
-            ).update(
-                status=Job.Status.SCHEDULED,
-                run_at=job.run_at,
-                lease_token=None,
-                lease_expires_at=None,
-                attempts_made=F("attempts_made") - 1,
-            )
-            if deferred:
-                data = {"provider": run.provider.pk, "wait_seconds": round(wait, 3)}
-                events.append(Event(job=job, kind="throttled", data=data))
-        rows_insert(Event, events)
-    return {event.job.pk for event in events}
+            job.status, job.run_at = Job.Status.SCHEDULED, now + timedelta(seconds=wait)
+            job.lease_token = job.lease_expires_at = None
+            job.attempts_made -= 1
+        rows_update(Job, [run.job for run, _ in deferred], DEFER_FIELDS)
+        rows_insert(Event, [_throttled_event(run, wait) for run, wait in deferred])
+    return {run.job.pk for run, _ in deferred}
+
+
+def _throttled_event(run: JobRun, wait: float) -> Event:
+    data = {"provider": run.provider.pk, "wait_seconds": round(wait, 3)}
+    return Event(job=run.job, kind="throttled", data=data)
