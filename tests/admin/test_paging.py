@@ -12,7 +12,8 @@ from tests.admin.conftest import make_jobs, sandbox_for
 
 pytestmark = pytest.mark.django_db
 POSTGRES_ONLY = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="pg_class.reltuples is PostgreSQL's"
+    connection.vendor != "postgresql",
+    reason="needs PostgreSQL: the estimate reads pg_class.reltuples (runs in the PostgreSQL suite)",
 )
 
 

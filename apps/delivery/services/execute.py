@@ -85,33 +85,39 @@ def jobs_execute(*, job_ids: list[int]) -> dict[int, str | None]:
 def _run_prepare(job: Job, providers: dict[int, list]) -> JobRun:
     """The provider and gateway of this try."""
     run = JobRun(job=job)
-    try:
-        run.provider = _provider_for(job, providers)
-        kind = run.provider.type if run.provider else "webhook"
-        run.gateway_cls = gateway_class(job.channel, kind)
-        if run.gateway_cls is None:
-            raise DeliveryError(
-                f"no {job.channel} gateway of type {kind!r}", permanent=True, reason="no_gateway"
-            )
-    except DeliveryError as error:
-        run.error = error
-    except Exception as exc:  # a bad provider row must not take the batch down with it
-        logger.exception("job %s: unexpected error choosing its route", job.uuid)
-        run.error = _internal_error(exc)
+    _run_step(run, "choosing its route", lambda: _run_route(run, providers))
     return run
+
+
+def _run_route(run: JobRun, providers: dict[int, list]) -> None:
+    job = run.job
+    run.provider = _provider_for(job, providers)
+    kind = run.provider.type if run.provider else "webhook"
+    run.gateway_cls = gateway_class(job.channel, kind)
+    if run.gateway_cls is None:
+        raise DeliveryError(
+            f"no {job.channel} gateway of type {kind!r}", permanent=True, reason="no_gateway"
+        )
 
 
 def _runs_pre_send(runs: list[JobRun]) -> None:
     """The faces' checks and bookkeeping of a try that is really going out (after the rate
     limits, so a held try counts nowhere); their refusal wins over a routing error."""
     for run in runs:
-        try:
-            job_pre_send.send(sender=Job, job=run.job)
-        except DeliveryError as error:
-            run.error = error
-        except Exception as exc:  # a face's receiver failing must not take the batch down
-            logger.exception("job %s: unexpected error before sending", run.job.uuid)
-            run.error = _internal_error(exc)
+        _run_step(run, "before sending", lambda run=run: job_pre_send.send(sender=Job, job=run.job))
+
+
+def _run_step(run: JobRun, doing: str, step) -> None:
+    """Run one step of a try's preparation; its DeliveryError becomes the run's error, and an
+    unexpected exception (a bad provider row, a face's receiver failing) a transient one, so
+    one job cannot take the batch down with it."""
+    try:
+        step()
+    except DeliveryError as error:
+        run.error = error
+    except Exception as exc:
+        logger.exception("job %s: unexpected error %s", run.job.uuid, doing)
+        run.error = _internal_error(exc)
 
 
 def _internal_error(exc: Exception) -> DeliveryError:
